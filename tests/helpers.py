@@ -71,3 +71,17 @@ def seed(vault, tokens, seeder, units: int = 1_000, shares: int = 1_000 * 10**18
     amounts = seed_amounts(tokens, units)
     vault.seed(amounts, shares, seeder, sender=seeder)
     return Seeded(vault, tokens, amounts, shares)
+
+
+def reason_of(vault, tokens, weights):
+    """Decodes `checkWeights`' answer into (error name, arguments), or None when the weights are accepted."""
+    from eth_abi import decode
+    from eth_utils import keccak
+
+    data = bytes(vault.checkWeights(tokens, weights))
+    if not data:
+        return None
+    for err in vault.contract_type.errors:
+        if keccak(text=err.selector)[:4] == data[:4]:
+            return err.name, decode([i.canonical_type for i in err.inputs], data[4:])
+    raise AssertionError(f"checkWeights returned undecodable data {data.hex()}")
