@@ -1,0 +1,69 @@
+"""Reading an IndexVault: its basket, holdings, supply and valuation at pool prices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from web3 import Web3
+
+from keeper.chain import uniswap
+from keeper.chain.artifacts import load
+from keeper.chain.deployments import ChainDeployment, TokenInfo
+from keeper.chain.tx import contract
+
+
+@dataclass(frozen=True)
+class Holding:
+    token: TokenInfo
+    amount: int  # accounted, raw units
+    target_weight_bps: int
+    price_quote: float  # one whole token in the quote token, at the pool's spot price
+
+    @property
+    def value_quote(self) -> float:
+        return self.amount / self.token.unit * self.price_quote
+
+
+@dataclass(frozen=True)
+class VaultState:
+    chain: str
+    vault: str
+    total_supply: int
+    holdings: tuple[Holding, ...]
+    quote_symbol: str
+
+    @property
+    def nav(self) -> float:
+        return sum(h.value_quote for h in self.holdings)
+
+    @property
+    def nav_per_share(self) -> float:
+        return self.nav / (self.total_supply / 1e18) if self.total_supply else 0.0
+
+    def weights(self) -> dict[str, float]:
+        nav = self.nav
+        return {h.token.symbol: (h.value_quote / nav if nav else 0.0) for h in self.holdings}
+
+
+def vault_contract(w3: Web3, deployment: ChainDeployment):
+    return contract(w3, deployment.address("vault"), load("IndexVault"))
+
+
+def price_in_quote(w3: Web3, deployment: ChainDeployment, token: TokenInfo) -> float:
+    quote = deployment.token(deployment.quote_token)
+    if token.address == quote.address:
+        return 1.0
+    pair = uniswap.pair_address(w3, deployment.address("uniswap_factory"), token.address, quote.address)
+    r_token, r_quote = uniswap.reserves(w3, pair, token.address)
+    return uniswap.spot_price(r_token, r_quote, token.decimals, quote.decimals)
+
+
+def read_vault(w3: Web3, deployment: ChainDeployment) -> VaultState:
+    vault = vault_contract(w3, deployment)
+    assets = vault.functions.assets().call()
+    holdings = []
+    for token_address, _sector, _tier, held, weight in assets:
+        token = deployment.token(token_address)
+        holdings.append(Holding(token, held, weight, price_in_quote(w3, deployment, token)))
+    return VaultState(deployment.chain, vault.address, vault.functions.totalSupply().call(), tuple(holdings),
+                      deployment.quote_token)

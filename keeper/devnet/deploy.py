@@ -1,0 +1,138 @@
+"""Deploys one devnet chain: the token universe, WETH, a real Uniswap V2 with seeded pools, and the vault."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from web3 import Web3
+
+from keeper.chain.artifacts import load
+from keeper.chain.deployments import ChainDeployment, TokenInfo
+from keeper.chain.signer import devnet_account
+from keeper.chain.tx import Sender
+from keeper.devnet.universe import BASKETS, POOL_DEPTH_USD, QUOTE, TIER_INDEX, TokenSpec, spec
+
+# The policy our users start from (bps): token <= 30%, sector <= 40%, conservative >= 40%, aggressive <= 30%.
+DEFAULT_POLICY = (3000, 4000, (4000, 0, 0), (10000, 10000, 3000))
+MANAGEMENT_FEE_BPS = 50  # 0.5% a year
+SEED_NAV_USD = 100_000.0
+SEED_SHARE_PRICE_USD = 100.0
+YEAR = 365 * 24 * 3600
+
+
+def to_raw(amount: float, decimals: int) -> int:
+    return int(round(amount * 10**decimals))
+
+
+@dataclass
+class ChainHandles:
+    """Web3 contract handles of one deployed devnet chain."""
+
+    w3: Web3
+    deployment: ChainDeployment
+    tokens: dict  # symbol -> contract
+    vault: object
+    router: object
+
+
+def _token_contract(sender: Sender, token: TokenSpec, weth):
+    if token.symbol == "WETH":
+        return weth
+    return sender.deploy(load("TestToken"), token.name, token.symbol, token.decimals)
+
+
+def give(sender: Sender, contract, token: TokenSpec, to: str, raw: int) -> None:
+    """Mints test tokens (or wraps ETH for WETH) to `to`."""
+    if token.symbol == "WETH":
+        account_sender = sender if to == sender.address else None
+        if account_sender is None:
+            raise ValueError("WETH can only be given to the sender itself; wrap from the receiving account")
+        sender.send(contract.functions.deposit(), "wrap ETH", value=raw)
+    else:
+        sender.send(contract.functions.mint(to, raw), f"mint {token.symbol}")
+
+
+def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -> ChainHandles:
+    deployer = Sender(w3, devnet_account("deployer"))
+    roles = {role: devnet_account(role).address for role in ("guardian", "keeper", "treasury")}
+    basket = BASKETS[chain]
+    symbols = list(basket) + ([QUOTE] if QUOTE not in basket else [])
+
+    log(f"[{chain}] deploying WETH, {len(symbols)} tokens and Uniswap V2 ...")
+    weth = deployer.deploy(load("WETH9"))
+    tokens = {s: _token_contract(deployer, spec(s), weth) for s in symbols}
+    factory = deployer.deploy(load("UniswapV2Factory"), deployer.address)
+    router = deployer.deploy(load("UniswapV2Router02"), factory.address, weth.address)
+
+    quote = spec(QUOTE)
+    deadline = w3.eth.get_block("latest")["timestamp"] + 3600
+    for symbol in symbols:
+        if symbol == QUOTE:
+            continue
+        token = spec(symbol)
+        amount = to_raw(POOL_DEPTH_USD / token.price_usd, token.decimals)
+        quote_amount = to_raw(POOL_DEPTH_USD, quote.decimals)
+        give(deployer, tokens[symbol], token, deployer.address, amount)
+        give(deployer, tokens[QUOTE], quote, deployer.address, quote_amount)
+        deployer.send(tokens[symbol].functions.approve(router.address, amount), f"approve {symbol}")
+        deployer.send(tokens[QUOTE].functions.approve(router.address, quote_amount), "approve USDC")
+        deployer.send(router.functions.addLiquidity(tokens[symbol].address, tokens[QUOTE].address, amount,
+                                                    quote_amount, amount, quote_amount, deployer.address,
+                                                    deadline), f"pool {symbol}/USDC")
+    log(f"[{chain}] {len(symbols) - 1} pools seeded at ${POOL_DEPTH_USD:,.0f} a side")
+
+    order = list(basket)
+    vault = deployer.deploy(
+        load("IndexVault"), f"DAO Index ({chain})", "DIDX", deployer.address,
+        [tokens[s].address for s in order],
+        [spec(s).sector.encode().ljust(32, b"\0") for s in order],
+        [TIER_INDEX[spec(s).risk_tier] for s in order],
+        DEFAULT_POLICY,
+    )
+    now = w3.eth.get_block("latest")["timestamp"]
+    deployer.send(vault.functions.setTargetWeights([tokens[s].address for s in order], [basket[s] for s in order],
+                                                   1, now + YEAR), "set launch weights")
+    deployer.send(vault.functions.setGuardian(roles["guardian"]), "set guardian")
+    deployer.send(vault.functions.setKeeper(roles["keeper"]), "set keeper")
+    deployer.send(vault.functions.setFee(MANAGEMENT_FEE_BPS, roles["treasury"]), "set fee")
+
+    # Seed at the target weights: SEED_NAV_USD of basket for shares priced at SEED_SHARE_PRICE_USD.
+    amounts = [to_raw(SEED_NAV_USD * basket[s] / 10_000 / spec(s).price_usd, spec(s).decimals) for s in order]
+    for symbol, amount in zip(order, amounts):
+        give(deployer, tokens[symbol], spec(symbol), deployer.address, amount)
+        deployer.send(tokens[symbol].functions.approve(vault.address, amount), f"approve {symbol}")
+    shares = int(SEED_NAV_USD / SEED_SHARE_PRICE_USD) * 10**18
+    deployer.send(vault.functions.seed(amounts, shares, deployer.address), "seed vault")
+    log(f"[{chain}] vault {vault.address} seeded with ${SEED_NAV_USD:,.0f} for {shares / 1e18:,.0f} shares")
+
+    deployment = ChainDeployment(
+        chain=chain, chain_id=chain_id, rpc_url=rpc_url, quote_token=QUOTE,
+        contracts={"vault": vault.address, "weth": weth.address, "uniswap_factory": factory.address,
+                   "uniswap_router": router.address},
+        tokens=tuple(TokenInfo(s, spec(s).name, tokens[s].address, spec(s).decimals, spec(s).sector,
+                               spec(s).risk_tier) for s in symbols),
+        roles={"deployer": deployer.address, **roles},
+    )
+    return ChainHandles(w3, deployment, tokens, vault, router)
+
+
+def fund_wallet(handles: ChainHandles, role: str, usd_per_token: float) -> None:
+    """Gives a devnet wallet `usd_per_token` worth of every token of the chain (WETH wrapped by the wallet)."""
+    wallet = Sender(handles.w3, devnet_account(role))
+    minter = Sender(handles.w3, devnet_account("deployer"))
+    for symbol, contract in handles.tokens.items():
+        token = spec(symbol)
+        raw = to_raw(usd_per_token / token.price_usd, token.decimals)
+        if symbol == "WETH":
+            wallet.send(contract.functions.deposit(), "wrap ETH", value=raw)
+        else:
+            minter.send(contract.functions.mint(wallet.address, raw), f"mint {symbol}")
+
+
+def wait_for_chain(w3: Web3, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not w3.is_connected():
+        if time.monotonic() > deadline:
+            raise TimeoutError("chain did not come up")
+        time.sleep(0.05)

@@ -1,0 +1,35 @@
+"""Options and error handling shared by the wallet scripts (ape run deposit / redeem / ...)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from keeper.exceptions import KeeperError
+
+
+def chain_options(fn):
+    """--chain, --account and --deployments, in that order, for every script that sends from a wallet."""
+    fn = click.option("--deployments", "deployments_dir", type=click.Path(path_type=Path), default=None,
+                      help="Folder of <chain>.json deployment files (default: ./deployments or $INDEX_DEPLOYMENTS).")(fn)
+    fn = click.option("--account", required=True,
+                      help="An ape account alias, or dev:<role> (alice, bob, carol, ...) on the devnet.")(fn)
+    fn = click.option("--chain", default="home", show_default=True, help="Chain name of a deployments file.")(fn)
+    return fn
+
+
+def friendly_errors(fn):
+    """Turns the keeper's own errors into one clear message and exit code 2, without a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except KeeperError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(2)
+
+    return wrapper

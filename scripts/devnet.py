@@ -1,0 +1,23 @@
+"""Starts the two-chain devnet, deploys everything, makes deposits and prints each vault.
+
+    ape run devnet                  # the demo: runs, prints, stops the chains
+    ape run devnet --keep-running   # leaves both chains up for interactive use (Ctrl-C stops them)
+"""
+
+from contextlib import ExitStack
+
+import click
+
+from keeper.devnet.run import print_summaries, start_devnet, wait_for_interrupt
+
+
+@click.command()
+@click.option("--keep-running", is_flag=True, help="Keep the chains running until Ctrl-C.")
+@click.option("--home-port", default=8545, show_default=True)
+@click.option("--spoke-port", default=8546, show_default=True)
+def cli(keep_running: bool, home_port: int, spoke_port: int):
+    with ExitStack() as stack:
+        handles = start_devnet(stack, ports={"home": home_port, "spoke": spoke_port})
+        print_summaries(handles)
+        if keep_running:
+            wait_for_interrupt()
