@@ -15,7 +15,7 @@ export PATH := $(BIN):$(ANVIL_DIR):$(PATH)
 SOLIDITY := $(shell find contracts -name '*.sol' -not -path 'contracts/.cache/*')
 PYTEST_ARGS ?=
 
-.PHONY: help install demo devnet test bench-gas bench-keeper bench clean
+.PHONY: help install demo devnet test bench-gas bench-keeper bench-keeper-ref bench clean
 
 help:
 	@echo "make demo     set up what is missing, then run the devnet demo on two local chains"
@@ -55,6 +55,16 @@ test: install
 
 bench-gas: install
 	$(BIN)/python bench/bench_gas.py
+
+bench-keeper: install
+	$(BIN)/python bench/bench_keeper_weights.py
+
+# Optional: a PyPortfolioOpt reference in its own venv (never in the project's); bench-keeper uses it when present.
+bench/.venv-ref/bin/python:
+	$(PYTHON) -m venv bench/.venv-ref
+	bench/.venv-ref/bin/pip install --quiet --disable-pip-version-check numpy pandas pyportfolioopt packaging
+
+bench-keeper-ref: bench/.venv-ref/bin/python bench-keeper
 
 bench: bench-gas bench-keeper
 

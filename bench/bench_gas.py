@@ -22,7 +22,7 @@ RESULTS = Path(__file__).parent / "results" / "gas.json"
 PERMISSIVE_POLICY = (10000, 10000, (0, 0, 0), (10000, 10000, 10000))
 
 
-def measure(size: int, owner, user) -> dict[str, int]:
+def measure(size: int, owner, user, fee_bps: int) -> dict[str, int]:
     tokens = [project.TestToken.deploy(f"T{i}", f"T{i}", 18, sender=owner) for i in range(size)]
     vault = project.IndexVault.deploy(
         "Bench", "BNCH", owner, tokens,
@@ -33,7 +33,8 @@ def measure(size: int, owner, user) -> dict[str, int]:
         token.mint(user, 10**30, sender=user)
         token.approve(vault, MAX, sender=user)
         token.approve(floor, MAX, sender=user)
-    vault.setFee(100, owner, sender=owner)
+    if fee_bps:
+        vault.setFee(fee_bps, owner, sender=owner)
     vault.seed([10**21] * size, 10**21, user, sender=user)
     floor.mint(tokens, [10**21] * size, 10**21, sender=user)
 
@@ -61,11 +62,15 @@ def main() -> int:
         owner, user = accounts.test_accounts[0], accounts.test_accounts[1]
         for size in SIZES:
             print(f"measuring a {size}-token basket ...", flush=True)
-            for key, gas in measure(size, owner, user).items():
+            for key, gas in measure(size, owner, user, fee_bps=100).items():
                 results[key][str(size)] = gas
+            # The same without a management fee: no fee shares to mint, no multiplier to update.
+            for key, gas in measure(size, owner, user, fee_bps=0).items():
+                if not key.startswith("floor"):
+                    results.setdefault(f"{key}_without_fee", {})[str(size)] = gas
     ratios = {
-        kind: {s: round(results[kind][s] / results[f"floor_{kind}"][s], 3) for s in results[kind]}
-        for kind in ("mint", "redeem")
+        kind: {s: round(results[kind][s] / results[f"floor_{kind.split('_')[0]}"][s], 3) for s in results[kind]}
+        for kind in ("mint", "redeem", "mint_without_fee", "redeem_without_fee")
     }
     report = {
         **results,

@@ -9,9 +9,10 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IIndexVault} from "./interfaces/IIndexVault.sol";
-import {AddressListStore} from "./libraries/AddressListStore.sol";
+import {BasketStore} from "./libraries/BasketStore.sol";
 import {ProRata} from "./libraries/ProRata.sol";
 import {WeightPolicy} from "./libraries/WeightPolicy.sol";
 
@@ -27,6 +28,10 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     uint256 public constant MINIMUM_SHARES = 1_000;
     /// @notice Most tokens a basket may hold (bounds the gas of every mint and redeem).
     uint256 public constant MAX_ASSETS = 128;
+    /// @dev Units are raw token amounts per whole share (1e18), scaled by 1e18 for precision with
+    /// low-decimal tokens: amount = shares * unit / 1e36.
+    uint256 private constant UNIT_SCALE = 1e36;
+    uint256 private constant MULTIPLIER_ONE = 1e18;
     address private constant DEAD = 0x000000000000000000000000000000000000dEaD;
 
     // One slot, read by every mint and redeem.
@@ -36,10 +41,12 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     bool private _mintPaused;
     bool private _rebalancePaused;
 
-    /// @dev The basket's token list lives in a data contract's code (see AddressListStore).
+    /// @dev Holdings are kept as units per share, Set Protocol style: token i's accounted holdings are
+    /// `unit_i * multiplier / 1e18 * totalSupply / 1e36`. The units live in a data contract's code with the
+    /// token list (see BasketStore), so mint and redeem read the basket in one call and write no per-token
+    /// storage; the fee dilutes every unit at once through the multiplier. Both fields share one slot.
     address private _basketPointer;
-    /// @dev Accounted holdings by basket index. A mapping, not an array: no length slot to read.
-    mapping(uint256 index => uint256) private _held;
+    uint96 private _multiplier;
 
     // Read only by governance, policy checks and views.
     mapping(address token => uint256) private _indexPlusOne;
@@ -68,7 +75,8 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         for (uint256 i; i < tokens.length; ++i) {
             _addAsset(tokens[i], sectors[i], tiers[i]);
         }
-        _basketPointer = AddressListStore.write(tokens);
+        _basketPointer = BasketStore.write(tokens, new uint256[](tokens.length));
+        _multiplier = uint96(MULTIPLIER_ONE);
         _setRiskPolicy(policy);
         _lastFeeAccrual = uint40(block.timestamp);
     }
@@ -87,14 +95,18 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         uint256 supply = totalSupply();
         if (supply != 0) revert IndexVault__AlreadySeeded(supply);
         if (shares <= MINIMUM_SHARES) revert IndexVault__SeedTooSmall(shares, MINIMUM_SHARES);
-        address[] memory tokens = AddressListStore.read(_basketPointer);
+        (address[] memory tokens,) = BasketStore.read(_basketPointer);
         if (amounts.length != tokens.length) revert IndexVault__LengthMismatch(tokens.length, amounts.length);
 
+        uint256[] memory units = new uint256[](tokens.length);
         for (uint256 i; i < tokens.length; ++i) {
+            // Rounded down: the accounted holdings never exceed what the seeder brings.
+            units[i] = Math.mulDiv(amounts[i], UNIT_SCALE, shares);
             // A token left at zero could never be minted into again: the seed sets the basket's composition.
-            if (amounts[i] == 0) revert IndexVault__SeedAmountZero(tokens[i]);
-            _held[i] = amounts[i];
+            if (units[i] == 0) revert IndexVault__SeedAmountZero(tokens[i]);
         }
+        _basketPointer = BasketStore.write(tokens, units);
+        _multiplier = uint96(MULTIPLIER_ONE);
         _lastFeeAccrual = uint40(block.timestamp); // no fee is due for the time the vault was empty
         _mint(DEAD, MINIMUM_SHARES);
         _mint(receiver, shares - MINIMUM_SHARES);
@@ -112,20 +124,18 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     {
         if (shares == 0) revert IndexVault__ZeroShares();
         if (receiver == address(0)) revert IndexVault__ZeroAddress();
-        uint256 supply = _accrueFee(true);
-        if (supply == 0) revert IndexVault__NotSeeded();
-        address[] memory tokens = AddressListStore.read(_basketPointer);
+        if (_accrueFee(true) == 0) revert IndexVault__NotSeeded();
+        (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
         uint256 n = tokens.length;
         if (maxAmounts.length != n) revert IndexVault__LengthMismatch(n, maxAmounts.length);
+        uint256 multiplier = _multiplier;
 
-        // Effects first (holdings, shares), then the pulls: a token's hook that calls back into a view sees
-        // the final state, and any short pull reverts the whole mint.
+        // Shares first, then the pulls: a token's hook that calls back into a view sees the final supply,
+        // and any short pull reverts the whole mint. Holdings follow from the supply: nothing else to write.
         amounts = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            uint256 held = _held[i];
-            uint256 amount = ProRata.mintAmount(shares, held, supply);
+            uint256 amount = ProRata.mintAmount(shares, _realUnit(units[i], multiplier), UNIT_SCALE);
             if (amount > maxAmounts[i]) revert IndexVault__AmountAboveMax(tokens[i], amount, maxAmounts[i]);
-            if (amount != 0) _held[i] = held + amount;
             amounts[i] = amount;
         }
         _mint(receiver, shares);
@@ -144,18 +154,17 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     {
         if (shares == 0) revert IndexVault__ZeroShares();
         if (receiver == address(0)) revert IndexVault__ZeroAddress();
-        uint256 supply = _accrueFee(false);
-        address[] memory tokens = AddressListStore.read(_basketPointer);
+        _accrueFee(false);
+        (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
         uint256 n = tokens.length;
         if (minAmounts.length != n) revert IndexVault__LengthMismatch(n, minAmounts.length);
+        uint256 multiplier = _multiplier;
 
         _burn(msg.sender, shares);
         amounts = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            uint256 held = _held[i];
-            uint256 amount = ProRata.redeemAmount(shares, held, supply);
+            uint256 amount = ProRata.redeemAmount(shares, _realUnit(units[i], multiplier), UNIT_SCALE);
             if (amount < minAmounts[i]) revert IndexVault__AmountBelowMin(tokens[i], amount, minAmounts[i]);
-            if (amount != 0) _held[i] = held - amount;
             amounts[i] = amount;
         }
         for (uint256 i; i < n; ++i) {
@@ -166,23 +175,22 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
 
     /// @inheritdoc IIndexVault
     function previewMint(uint256 shares) external view returns (uint256[] memory amounts) {
-        uint256 supply = totalSupply() + _pendingFeeShares();
-        if (supply == 0) revert IndexVault__NotSeeded();
-        uint256 n = _sectors.length;
-        amounts = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            amounts[i] = ProRata.mintAmount(shares, _held[i], supply);
+        if (totalSupply() == 0) revert IndexVault__NotSeeded();
+        (, uint256[] memory units) = BasketStore.read(_basketPointer);
+        uint256 multiplier = _multiplierAfterFee();
+        amounts = new uint256[](units.length);
+        for (uint256 i; i < units.length; ++i) {
+            amounts[i] = ProRata.mintAmount(shares, _realUnit(units[i], multiplier), UNIT_SCALE);
         }
     }
 
     /// @inheritdoc IIndexVault
     function previewRedeem(uint256 shares) external view returns (uint256[] memory amounts) {
-        uint256 supply = totalSupply() + _pendingFeeShares();
-        uint256 n = _sectors.length;
-        amounts = new uint256[](n);
-        if (supply == 0) return amounts;
-        for (uint256 i; i < n; ++i) {
-            amounts[i] = ProRata.redeemAmount(shares, _held[i], supply);
+        (, uint256[] memory units) = BasketStore.read(_basketPointer);
+        uint256 multiplier = _multiplierAfterFee();
+        amounts = new uint256[](units.length);
+        for (uint256 i; i < units.length; ++i) {
+            amounts[i] = ProRata.redeemAmount(shares, _realUnit(units[i], multiplier), UNIT_SCALE);
         }
     }
 
@@ -196,43 +204,47 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     /// @inheritdoc IIndexVault
     function addAsset(address token, bytes32 sector, RiskTier tier) external onlyOwner {
         _addAsset(token, sector, tier);
-        address[] memory old = _basket();
-        address[] memory tokens = new address[](old.length + 1);
-        for (uint256 i; i < old.length; ++i) {
-            tokens[i] = old[i];
+        (address[] memory oldTokens, uint256[] memory oldUnits) = BasketStore.read(_basketPointer);
+        uint256 n = oldTokens.length;
+        address[] memory tokens = new address[](n + 1);
+        uint256[] memory units = new uint256[](n + 1);
+        for (uint256 i; i < n; ++i) {
+            tokens[i] = oldTokens[i];
+            units[i] = oldUnits[i];
         }
-        tokens[old.length] = token;
-        _basketPointer = AddressListStore.write(tokens);
+        tokens[n] = token; // joins with no holdings; the keeper buys it in once a decision targets it
+        _basketPointer = BasketStore.write(tokens, units);
     }
 
     /// @inheritdoc IIndexVault
     function removeAsset(address token) external onlyOwner {
         uint256 index = _indexOf(token);
-        uint256 held = _held[index];
+        (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
+        uint256 held = _holding(units[index], _multiplier, totalSupply());
         uint16 weight = _targetWeightsBps[index];
         if (held != 0 || weight != 0) revert IndexVault__AssetStillHeld(token, held, weight);
 
-        address[] memory tokens = _basket();
         uint256 last = tokens.length - 1;
         if (index != last) {
             // Swap the last asset into the freed index; the order of the basket is not meaningful.
             address moved = tokens[last];
             tokens[index] = moved;
+            units[index] = units[last];
             _indexPlusOne[moved] = index + 1;
-            _held[index] = _held[last];
             _sectors[index] = _sectors[last];
             _tiers[index] = _tiers[last];
             _targetWeightsBps[index] = _targetWeightsBps[last];
         }
-        delete _held[last];
         delete _indexPlusOne[token];
         _sectors.pop();
         _tiers.pop();
         _targetWeightsBps.pop();
         assembly ("memory-safe") {
-            mstore(tokens, last) // drop the last entry of the in-memory list
+            // Drop the last entry of both in-memory lists.
+            mstore(tokens, last)
+            mstore(units, last)
         }
-        _basketPointer = AddressListStore.write(tokens);
+        _basketPointer = BasketStore.write(tokens, units);
         emit AssetRemoved(token);
     }
 
@@ -261,6 +273,7 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         if (newFeeBps > MAX_FEE_BPS) revert IndexVault__FeeAboveCap(newFeeBps, MAX_FEE_BPS);
         if (recipient == address(0) && newFeeBps != 0) revert IndexVault__ZeroAddress();
         _accrueFee(false); // the time so far is charged at the old rate
+        _lastFeeAccrual = uint40(block.timestamp);
         _feeBps = newFeeBps;
         _feeRecipient = recipient;
         emit FeeSet(newFeeBps, recipient);
@@ -283,7 +296,11 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         if (to == address(0)) revert IndexVault__ZeroAddress();
         uint256 balance = IERC20(token).balanceOf(address(this));
         uint256 index = _indexPlusOne[token];
-        uint256 accounted = index == 0 ? 0 : _held[index - 1];
+        uint256 accounted;
+        if (index != 0) {
+            (, uint256[] memory units) = BasketStore.read(_basketPointer);
+            accounted = _holding(units[index - 1], _multiplier, totalSupply());
+        }
         if (balance <= accounted) revert IndexVault__NothingToSkim(token);
         IERC20(token).safeTransfer(to, balance - accounted);
         emit Skimmed(token, to, balance - accounted);
@@ -316,20 +333,27 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
 
     /// @inheritdoc IIndexVault
     function assets() external view returns (Asset[] memory list) {
-        address[] memory tokens = _basket();
+        (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
+        (uint256 multiplier, uint256 supply) = (_multiplier, totalSupply());
         list = new Asset[](tokens.length);
         for (uint256 i; i < tokens.length; ++i) {
-            list[i] = Asset(tokens[i], _sectors[i], _tiers[i], _held[i], _targetWeightsBps[i]);
+            list[i] = Asset(tokens[i], _sectors[i], _tiers[i], _holding(units[i], multiplier, supply), _targetWeightsBps[i]);
         }
     }
 
     /// @inheritdoc IIndexVault
     function holdings() external view returns (uint256[] memory amounts) {
-        uint256 n = _sectors.length;
-        amounts = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            amounts[i] = _held[i];
+        (, uint256[] memory units) = BasketStore.read(_basketPointer);
+        (uint256 multiplier, uint256 supply) = (_multiplier, totalSupply());
+        amounts = new uint256[](units.length);
+        for (uint256 i; i < units.length; ++i) {
+            amounts[i] = _holding(units[i], multiplier, supply);
         }
+    }
+
+    /// @inheritdoc IIndexVault
+    function multiplier() external view returns (uint256) {
+        return _multiplier;
     }
 
     function riskPolicy() external view returns (RiskPolicy memory) {
@@ -383,6 +407,12 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         return "mode=timestamp";
     }
 
+    /// @dev Minting and burning move votes from or to the zero address, which never delegates: answering
+    /// without a storage read saves a cold SLOAD on every mint and redeem.
+    function delegates(address account) public view override returns (address) {
+        return account == address(0) ? address(0) : super.delegates(account);
+    }
+
     function nonces(address account) public view override(ERC20Permit, Nonces) returns (uint256) {
         return super.nonces(account);
     }
@@ -393,28 +423,44 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         super._update(from, to, value);
     }
 
-    /// @dev Mints the fee due since the last accrual and returns the supply after it.
+    /// @dev Mints the fee due since the last accrual and returns the supply after it. The fee shares dilute
+    /// every unit through the multiplier, so the accounted holdings stay what they were.
     /// @param forMint whether the caller mints, so the mint pause applies (read from the same slot)
     function _accrueFee(bool forMint) private returns (uint256 supply) {
         if (forMint && _mintPaused) revert IndexVault__MintPaused();
         supply = totalSupply();
-        uint256 last = _lastFeeAccrual;
-        if (last == block.timestamp) return supply;
-        _lastFeeAccrual = uint40(block.timestamp);
         uint256 fee = _feeBps;
-        if (fee == 0 || supply == 0) return supply;
+        uint256 last = _lastFeeAccrual;
+        // With no fee there is nothing to date: setFee restarts the clock when a fee is switched on.
+        if (fee == 0 || last == block.timestamp) return supply;
+        _lastFeeAccrual = uint40(block.timestamp);
+        if (supply == 0) return supply;
         uint256 shares = ProRata.feeShares(supply, fee, block.timestamp - last);
         if (shares == 0) return supply;
+        // Rounded down: units shrink at least as much as the supply grows, so holdings never exceed balances.
+        _multiplier = uint96(Math.mulDiv(_multiplier, supply, supply + shares));
         address recipient = _feeRecipient;
         _mint(recipient, shares);
         emit FeeAccrued(recipient, shares, block.timestamp);
         return supply + shares;
     }
 
-    function _pendingFeeShares() private view returns (uint256) {
+    /// @dev The multiplier as it will be once the pending fee accrues.
+    function _multiplierAfterFee() private view returns (uint256) {
         uint256 supply = totalSupply();
-        if (_feeBps == 0 || supply == 0) return 0;
-        return ProRata.feeShares(supply, _feeBps, block.timestamp - _lastFeeAccrual);
+        if (_feeBps == 0 || supply == 0) return _multiplier;
+        uint256 shares = ProRata.feeShares(supply, _feeBps, block.timestamp - _lastFeeAccrual);
+        return Math.mulDiv(_multiplier, supply, supply + shares);
+    }
+
+    /// @dev A token's amount per 1e36 share units, fee dilution applied.
+    function _realUnit(uint256 unit, uint256 multiplier_) private pure returns (uint256) {
+        return Math.mulDiv(unit, multiplier_, MULTIPLIER_ONE);
+    }
+
+    /// @dev Accounted holdings of a token: rounded down, so they never exceed what redeeming all pays.
+    function _holding(uint256 unit, uint256 multiplier_, uint256 supply) private pure returns (uint256) {
+        return Math.mulDiv(_realUnit(unit, multiplier_), supply, UNIT_SCALE);
     }
 
     /// @dev Pulls exactly `amount` of `token` from the caller; a token that delivers anything else is refused.
@@ -472,8 +518,8 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         reason = WeightPolicy.check(basketTokens, _sectors, _tiers, byIndex, _policy);
     }
 
-    function _basket() private view returns (address[] memory) {
-        return AddressListStore.read(_basketPointer);
+    function _basket() private view returns (address[] memory tokens) {
+        (tokens,) = BasketStore.read(_basketPointer);
     }
 
     function _indexOf(address token) private view returns (uint256) {

@@ -184,7 +184,10 @@ interface IIndexVault {
 
     function basket() external view returns (address[] memory tokens);
     function assets() external view returns (Asset[] memory);
+    /// @notice Accounted holdings, basket order: what all shares together have a claim on.
     function holdings() external view returns (uint256[] memory amounts);
+    /// @notice The fee dilution factor applied to every token's units per share (1e18 at launch).
+    function multiplier() external view returns (uint256);
     function riskPolicy() external view returns (RiskPolicy memory);
     function decisionNonce() external view returns (uint64);
     function decisionDeadline() external view returns (uint64);

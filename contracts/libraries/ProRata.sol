@@ -9,16 +9,16 @@ library ProRata {
     uint256 internal constant YEAR = 365 days;
     uint256 internal constant BPS = 10_000;
 
-    /// @notice What minting `shares` costs in a token the vault holds `held` of: rounded up, so a minter
-    /// never gets a claim for less than it pays.
-    function mintAmount(uint256 shares, uint256 held, uint256 supply) internal pure returns (uint256) {
-        return Math.mulDiv(shares, held, supply, Math.Rounding.Ceil);
+    /// @notice What minting `shares` costs of a token held at `held` per `perShares` shares: rounded up, so a
+    /// minter never gets a claim for less than it pays.
+    function mintAmount(uint256 shares, uint256 held, uint256 perShares) internal pure returns (uint256) {
+        return Math.mulDiv(shares, held, perShares, Math.Rounding.Ceil);
     }
 
-    /// @notice What redeeming `shares` pays in a token the vault holds `held` of: rounded down, so a redeemer
-    /// never takes out more than its claim.
-    function redeemAmount(uint256 shares, uint256 held, uint256 supply) internal pure returns (uint256) {
-        return Math.mulDiv(shares, held, supply);
+    /// @notice What redeeming `shares` pays of a token held at `held` per `perShares` shares: rounded down, so
+    /// a redeemer never takes out more than its claim.
+    function redeemAmount(uint256 shares, uint256 held, uint256 perShares) internal pure returns (uint256) {
+        return Math.mulDiv(shares, held, perShares);
     }
 
     /// @notice Fee shares for `elapsed` seconds at `feeBps` a year on `supply`: the fee recipient ends up owning

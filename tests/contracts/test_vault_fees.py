@@ -39,10 +39,13 @@ def test_fee__accrues_before_mint_so_the_minter_pays_the_diluted_price(seeded, v
     chain.pending_timestamp = vault.lastFeeAccrual() + YEAR // 2
     fee = expected_fee(supply, 200, YEAR // 2)
     held = list(vault.holdings())
+    before = [t.balanceOf(bob) for t in tokens]
     vault.mint(10**18, [MAX] * 4, bob, sender=bob)
     assert vault.balanceOf(fee_recipient) == fee
-    paid = [a - b for a, b in zip(vault.holdings(), held)]
-    assert paid == [-(-(10**18) * h // (supply + fee)) for h in held]
+    paid = [b - t.balanceOf(bob) for b, t in zip(before, tokens)]
+    # The minter pays its share of the holdings over the supply *after* the fee: the fee dilutes holders.
+    for p, h in zip(paid, held):
+        assert abs(p - 10**18 * h / (supply + fee)) <= 2
 
 
 def test_fee__accrues_before_redeem(seeded, vault, chain, alice, fee_recipient):
@@ -83,4 +86,5 @@ def test_preview__includes_the_pending_fee(seeded, vault, chain, fee_recipient):
     chain.mine(timestamp=vault.lastFeeAccrual() + YEAR)
     supply = vault.totalSupply() + expected_fee(vault.totalSupply(), 200, YEAR)
     held = list(vault.holdings())
-    assert list(vault.previewRedeem(10**18)) == [10**18 * h // supply for h in held]
+    for previewed, h in zip(vault.previewRedeem(10**18), held):
+        assert abs(previewed - 10**18 * h / supply) <= 2
