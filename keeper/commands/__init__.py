@@ -1,0 +1,1 @@
+"""Subcommands of the `keeper` CLI, one module each, each with `register(subparsers)`."""
