@@ -85,3 +85,8 @@ def reason_of(vault, tokens, weights):
         if keccak(text=err.selector)[:4] == data[:4]:
             return err.name, decode([i.canonical_type for i in err.inputs], data[4:])
     raise AssertionError(f"checkWeights returned undecodable data {data.hex()}")
+
+
+def delegate(vault, holder, to=None):
+    """`vault.delegate(to)` from `holder`. (ape's own `delegate` property hides the contract method.)"""
+    return vault.invoke_transaction("delegate", to or holder, sender=holder)
