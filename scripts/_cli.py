@@ -21,6 +21,23 @@ def chain_options(fn):
     return fn
 
 
+def connect_as(chain: str, account: str | None, deployments_dir: Path | None):
+    """(web3, deployment, sender or None) for a script: loads the deployment, connects, unlocks the account."""
+    from keeper.chain.deployments import load_deployment
+    from keeper.chain.rpc import connect
+    from keeper.chain.signer import load_signer
+    from keeper.chain.tx import Sender
+
+    deployment = load_deployment(chain, deployments_dir)
+    w3 = connect(deployment)
+    return w3, deployment, (Sender(w3, load_signer(account)) if account else None)
+
+
+def proposal_id_argument(fn):
+    """A proposal id, or a unique leading part of it (6 digits or more), as `ape run status` prints it."""
+    return click.argument("proposal_id", metavar="PROPOSAL")(fn)
+
+
 def friendly_errors(fn):
     """Turns the keeper's own errors into one clear message and exit code 2, without a traceback."""
 

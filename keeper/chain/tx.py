@@ -19,17 +19,22 @@ GAS_MULTIPLIER = 1.25
 GAS_HEADROOM = 40_000
 
 
-def _format(value: Any, abi_type: str) -> str:
+def _format(value: Any, abi_type: str, labels: dict[str, str]) -> str:
     if abi_type == "address":
-        return to_checksum_address(value)
+        address = to_checksum_address(value)
+        return f"{labels[address]} ({address})" if address in labels else address
     if abi_type.startswith("bytes") and isinstance(value, bytes):
         text = value.rstrip(b"\0")
         return text.decode() if text and all(32 <= c < 127 for c in text) else "0x" + value.hex()
     return str(value)
 
 
-def decode_revert(data: bytes | str | None) -> str:
-    """`Name(arg=value, ...)` for a custom error of our contracts, or a description of unknown data."""
+def decode_revert(data: bytes | str | None, labels: dict[str, str] | None = None) -> str:
+    """`Name(arg=value, ...)` for a custom error of our contracts, or a description of unknown data.
+
+    `labels` names known addresses (checksummed address -> e.g. token symbol) in the message.
+    """
+    labels = labels or {}
     if isinstance(data, str):
         data = bytes.fromhex(data.removeprefix("0x"))
     if not data:
@@ -41,7 +46,7 @@ def decode_revert(data: bytes | str | None) -> str:
         signature = f"{err['name']}({','.join(types)})"
         if keccak(text=signature)[:4] == data[:4]:
             values = decode(types, data[4:]) if types else ()
-            args = ", ".join(f"{i['name']}={_format(v, i['type'])}" for i, v in zip(err["inputs"], values))
+            args = ", ".join(f"{i['name']}={_format(v, i['type'], labels)}" for i, v in zip(err["inputs"], values))
             return f"{err['name']}({args})"
     if data[:4] == keccak(text="Error(string)")[:4]:
         return decode(["string"], data[4:])[0]

@@ -16,6 +16,10 @@ from keeper.devnet.universe import BASKETS, POOL_DEPTH_USD, QUOTE, TIER_INDEX, T
 # The policy our users start from (bps): token <= 30%, sector <= 40%, conservative >= 40%, aggressive <= 30%.
 DEFAULT_POLICY = (3000, 4000, (4000, 0, 0), (10000, 10000, 3000))
 MANAGEMENT_FEE_BPS = 50  # 0.5% a year
+# Governance on the devnet: short delays so the demo runs a full cycle with time travel. A real deployment
+# should use days, not seconds (see README, "Governance parameters").
+GOVERNANCE = {"voting_delay": 60, "voting_period": 300, "proposal_threshold": 10**18, "quorum_percent": 4,
+              "timelock_delay": 120}
 SEED_NAV_USD = 100_000.0
 SEED_SHARE_PRICE_USD = 100.0
 YEAR = 365 * 24 * 3600
@@ -106,15 +110,37 @@ def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -
     deployer.send(vault.functions.seed(amounts, shares, deployer.address), "seed vault")
     log(f"[{chain}] vault {vault.address} seeded with ${SEED_NAV_USD:,.0f} for {shares / 1e18:,.0f} shares")
 
+    governor, timelock = deploy_governance(deployer, vault, roles["guardian"])
+    log(f"[{chain}] governor {governor.address}; the timelock {timelock.address} now owns the vault")
+
     deployment = ChainDeployment(
         chain=chain, chain_id=chain_id, rpc_url=rpc_url, quote_token=QUOTE,
         contracts={"vault": vault.address, "weth": weth.address, "uniswap_factory": factory.address,
-                   "uniswap_router": router.address},
+                   "uniswap_router": router.address, "governor": governor.address, "timelock": timelock.address},
         tokens=tuple(TokenInfo(s, spec(s).name, tokens[s].address, spec(s).decimals, spec(s).sector,
                                spec(s).risk_tier) for s in symbols),
         roles={"deployer": deployer.address, **roles},
     )
     return ChainHandles(w3, deployment, tokens, vault, router)
+
+
+def deploy_governance(deployer: Sender, vault, guardian: str, params: dict | None = None):
+    """Timelock + Governor over the vault's shares; the timelock becomes the vault's owner.
+
+    Only the governor may propose, cancel and execute on the timelock; the deployer gives up its admin role,
+    so nobody keeps a way around the vote.
+    """
+    p = {**GOVERNANCE, **(params or {})}
+    timelock = deployer.deploy(load("IndexTimelock"), p["timelock_delay"], [], [], deployer.address)
+    governor = deployer.deploy(load("IndexGovernor"), vault.address, timelock.address, p["voting_delay"],
+                               p["voting_period"], p["proposal_threshold"], p["quorum_percent"], guardian)
+    for role in ("PROPOSER_ROLE", "CANCELLER_ROLE", "EXECUTOR_ROLE"):
+        role_id = getattr(timelock.functions, role)().call()
+        deployer.send(timelock.functions.grantRole(role_id, governor.address), f"grant {role}")
+    admin = timelock.functions.DEFAULT_ADMIN_ROLE().call()
+    deployer.send(timelock.functions.renounceRole(admin, deployer.address), "renounce timelock admin")
+    deployer.send(vault.functions.transferOwnership(timelock.address), "hand the vault to the timelock")
+    return governor, timelock
 
 
 def fund_wallet(handles: ChainHandles, role: str, usd_per_token: float) -> None:
