@@ -4,7 +4,10 @@ The vault only counts what came in through ``seed``/``mint`` (its accounted ``ho
 ``balanceOf(vault)`` can differ. Each (chain, vault, token) read at the pinned block is classified:
 
 * ``ok``                   -- accounted == actual (a non-basket token with a zero balance is ok too);
-* ``unaccounted_donation`` -- actual > accounted: tokens sent outside mint/seed (skimmable). Severity
+* ``rounding_dust``        -- actual exceeds accounted by no more than the vault's rounding can leave
+  behind (every mint rounds up, every redeem down, in the vault's favour): at most ``DUST_FLOOR`` raw
+  units or ``DUST_FRACTION`` of the balance, whichever is larger. Severity "ok";
+* ``unaccounted_donation`` -- actual > accounted beyond dust: tokens sent outside mint/seed (skimmable). Severity
   "warning": shares have no claim on them, but they move what a naive balance-based NAV shows;
 * ``shortfall``            -- actual < accounted: the vault owes more than it holds. Severity
   "critical": redemptions could fail or be paid by other holders;
@@ -23,9 +26,11 @@ import pandas as pd
 
 from analytics.exceptions import AnalyticsInputError
 
-STATUSES: tuple[str, ...] = ("ok", "unaccounted_donation", "shortfall", "unknown_token")
-SEVERITY: dict[str, str] = {"ok": "ok", "unaccounted_donation": "warning", "shortfall": "critical",
-                            "unknown_token": "warning"}
+STATUSES: tuple[str, ...] = ("ok", "rounding_dust", "unaccounted_donation", "shortfall", "unknown_token")
+SEVERITY: dict[str, str] = {"ok": "ok", "rounding_dust": "ok", "unaccounted_donation": "warning",
+                            "shortfall": "critical", "unknown_token": "warning"}
+DUST_FLOOR = 1_000
+DUST_FRACTION = 1e-9
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ class ReconciliationLine:
 
     @property
     def is_exception(self) -> bool:
-        return self.status != "ok"
+        return SEVERITY[self.status] != "ok"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,7 +92,8 @@ def classify(record: BalanceRecord) -> str:
     if not record.in_basket:
         return "unknown_token" if record.actual > 0 else "ok"
     if record.actual > record.accounted:
-        return "unaccounted_donation"
+        surplus = record.actual - record.accounted
+        return "rounding_dust" if surplus <= max(DUST_FLOOR, record.actual * DUST_FRACTION) else "unaccounted_donation"
     if record.actual < record.accounted:
         return "shortfall"
     return "ok"

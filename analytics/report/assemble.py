@@ -97,7 +97,8 @@ def build_audit(*, generated_at: str | dt.datetime | None = None, title: str | N
                 policy: expo.PolicyLike | None = None, targets: pd.DataFrame | None = None,
                 positions: pd.DataFrame | None = None, fee: float = liq.DEFAULT_FEE,
                 risk_flags: Sequence[Mapping[str, Any]] | None = None, tokens_scanned: int | None = None,
-                nav: Mapping[tuple[str, str], pd.Series] | None = None, benchmark: pd.Series | None = None,
+                nav: Mapping[tuple[str, str], pd.Series] | None = None,
+                benchmark: pd.Series | Mapping[str, pd.Series] | None = None,
                 benchmark_name: str | None = None, governance: GovernanceInput | None = None,
                 depin_fundamentals: pd.DataFrame | None = None, depin_source: str | None = None,
                 missing: Mapping[str, str] | None = None) -> Audit:
@@ -168,7 +169,9 @@ def build_audit(*, generated_at: str | dt.datetime | None = None, title: str | N
     if nav:
         labels = {(v.get("chain"), v.get("vault")): v.get("name") or f"{v.get('chain')}:{v.get('vault')}"
                   for v in (vaults or [])}
-        audit["performance"] = [_performance_entry(k, s, benchmark, benchmark_name, labels) for k, s in nav.items()]
+        # A benchmark may be one series, or one per chain (each chain's samples have their own timestamps).
+        audit["performance"] = [_performance_entry(k, s, benchmark.get(k[0]) if isinstance(benchmark, Mapping)
+                                                   else benchmark, benchmark_name, labels) for k, s in nav.items()]
     else:
         reasons["performance"] = "no NAV history given"
     if governance is not None:

@@ -24,6 +24,7 @@ class Artifact:
     name: str
     abi: list[dict]
     bytecode: str  # 0x-prefixed creation code
+    runtime: str = "0x"  # 0x-prefixed runtime code (ours only), for eth_call state overrides
 
 
 @lru_cache(maxsize=None)
@@ -47,7 +48,8 @@ def load(name: str) -> Artifact:
     if name not in types:
         raise ArtifactError(f"no compiled contract named {name!r}; known: {', '.join(sorted(types))}")
     contract = types[name]
-    return Artifact(name, contract["abi"], contract.get("deploymentBytecode", {}).get("bytecode", "0x"))
+    return Artifact(name, contract["abi"], contract.get("deploymentBytecode", {}).get("bytecode", "0x"),
+                    contract.get("runtimeBytecode", {}).get("bytecode", "0x"))
 
 
 def all_error_abis() -> list[dict]:

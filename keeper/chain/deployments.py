@@ -63,6 +63,12 @@ class ChainDeployment:
                 return token
         raise DeploymentError(f"{self.chain}: no token {key!r}; known: {', '.join(t.symbol for t in self.tokens)}")
 
+    @property
+    def vaults(self) -> dict[str, str]:
+        """Every vault of the chain: the `vault` entry and any `vault:<name>` entries, by name."""
+        return {name: address for name, address in self.contracts.items()
+                if name == "vault" or name.startswith("vault:")}
+
     def address(self, contract: str) -> str:
         if contract not in self.contracts:
             raise DeploymentError(f"{self.chain}: no {contract!r} in the deployments file "

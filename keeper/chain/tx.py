@@ -97,7 +97,12 @@ class Sender:
     def deploy(self, artifact: Artifact, *args) -> Contract:
         factory = self.w3.eth.contract(abi=artifact.abi, bytecode=artifact.bytecode)
         params = {"from": self.address, "nonce": self.w3.eth.get_transaction_count(self.address, "pending")}
-        tx = factory.constructor(*args).build_transaction(params)
+        try:
+            tx = factory.constructor(*args).build_transaction(params)
+        except (ContractCustomError, ContractLogicError, ContractPanicError) as exc:
+            data = _revert_data(exc)
+            raise TransactionReverted(f"deploy {artifact.name}", decode_revert(data) if data else str(exc),
+                                      data) from None
         receipt = self._sign_and_wait(tx, f"deploy {artifact.name}")
         return self.w3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 
 from keeper.chain.artifacts import load
@@ -16,6 +17,14 @@ def pair_address(w3: Web3, factory: str, token_a: str, token_b: str) -> str:
     if pair == ZERO:
         raise ChainError(f"no Uniswap V2 pool for {token_a}/{token_b} at factory {factory}")
     return pair
+
+
+def pair_for(factory: str, token_a: str, token_b: str) -> str:
+    """The pair address Uniswap V2's factory gives (or would give) two tokens: CREATE2, no RPC needed."""
+    token0, token1 = sorted([token_a.lower(), token_b.lower()])
+    init_code_hash = keccak(hexstr=load("UniswapV2Pair").bytecode)
+    salt = keccak(bytes.fromhex(token0[2:]) + bytes.fromhex(token1[2:]))
+    return to_checksum_address(keccak(b"\xff" + bytes.fromhex(factory[2:]) + salt + init_code_hash)[12:])
 
 
 def reserves(w3: Web3, pair: str, token: str) -> tuple[int, int]:

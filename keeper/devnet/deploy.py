@@ -11,7 +11,8 @@ from keeper.chain.artifacts import load
 from keeper.chain.deployments import ChainDeployment, TokenInfo
 from keeper.chain.signer import devnet_account
 from keeper.chain.tx import Sender
-from keeper.devnet.universe import BASKETS, POOL_DEPTH_USD, QUOTE, TIER_INDEX, TokenSpec, spec
+from keeper.chain.multicall import install_devnet_multicall
+from keeper.devnet.universe import BASKETS, PLANTED, POOL_DEPTH_USD, QUOTE, TIER_INDEX, TokenSpec, spec
 
 # The policy our users start from (bps): token <= 30%, sector <= 40%, conservative >= 40%, aggressive <= 30%.
 DEFAULT_POLICY = (3000, 4000, (4000, 0, 0), (10000, 10000, 3000))
@@ -43,6 +44,12 @@ class ChainHandles:
 def _token_contract(sender: Sender, token: TokenSpec, weth):
     if token.symbol == "WETH":
         return weth
+    if token.symbol == "FOT":
+        return sender.deploy(load("FeeOnTransferToken"), 100)  # burns 1% of every transfer
+    if token.symbol == "PRXY":
+        implementation = sender.deploy(load("TestToken"), token.name, token.symbol, token.decimals)
+        proxy = sender.deploy(load("ProxiedToken"), implementation.address)
+        return sender.w3.eth.contract(address=proxy.address, abi=load("TestToken").abi)
     return sender.deploy(load("TestToken"), token.name, token.symbol, token.decimals)
 
 
@@ -61,7 +68,8 @@ def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -
     deployer = Sender(w3, devnet_account("deployer"))
     roles = {role: devnet_account(role).address for role in ("guardian", "keeper", "treasury")}
     basket = BASKETS[chain]
-    symbols = list(basket) + ([QUOTE] if QUOTE not in basket else [])
+    symbols = list(basket) + ([QUOTE] if QUOTE not in basket else []) + list(PLANTED[chain])
+    install_devnet_multicall(w3)
 
     log(f"[{chain}] deploying WETH, {len(symbols)} tokens and Uniswap V2 ...")
     weth = deployer.deploy(load("WETH9"))
@@ -81,9 +89,10 @@ def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -
         give(deployer, tokens[QUOTE], quote, deployer.address, quote_amount)
         deployer.send(tokens[symbol].functions.approve(router.address, amount), f"approve {symbol}")
         deployer.send(tokens[QUOTE].functions.approve(router.address, quote_amount), "approve USDC")
+        # No minimums: a fee-on-transfer token delivers less than it is asked to send.
         deployer.send(router.functions.addLiquidity(tokens[symbol].address, tokens[QUOTE].address, amount,
-                                                    quote_amount, amount, quote_amount, deployer.address,
-                                                    deadline), f"pool {symbol}/USDC")
+                                                    quote_amount, 0, 0, deployer.address, deadline),
+                      f"pool {symbol}/USDC")
     log(f"[{chain}] {len(symbols) - 1} pools seeded at ${POOL_DEPTH_USD:,.0f} a side")
 
     order = list(basket)

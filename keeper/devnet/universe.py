@@ -35,6 +35,9 @@ UNIVERSE: tuple[TokenSpec, ...] = (
     TokenSpec("DIMO", "DIMO", 18, "DePIN-sensors", "aggressive", 0.20, "dimo"),
     TokenSpec("POWR", "Powerledger", 6, "DePIN-energy", "aggressive", 0.25, "power-ledger"),
     TokenSpec("USDC", "USD Coin", 6, "stablecoin", "conservative", 1.0, "usd-coin"),
+    # Planted for the audit's risk scan, never in a basket: an upgradeable proxy and a fee-on-transfer token.
+    TokenSpec("PRXY", "Proxied Token", 18, "DeFi", "aggressive", 1.0, ""),
+    TokenSpec("FOT", "Fee On Transfer", 18, "DeFi", "aggressive", 1.0, ""),
 )
 
 QUOTE = "USDC"
@@ -47,6 +50,9 @@ BASKETS: dict[str, dict[str, int]] = {
     },
     "spoke": {"WETH": 3000, "USDC": 2000, "ARB": 1500, "OP": 1500, "UNI": 1000, "POWR": 1000},
 }
+
+# Tokens deployed (with a pool) beside the basket, for the audit's risk scan.
+PLANTED: dict[str, tuple[str, ...]] = {"home": ("PRXY", "FOT"), "spoke": ()}
 
 CHAINS: dict[str, int] = {"home": 31337, "spoke": 31338}
 DEFAULT_PORTS: dict[str, int] = {"home": 8545, "spoke": 8546}

@@ -1,0 +1,113 @@
+"""One chain at one block: vault state, actual balances, pool reserves and prices, in one Multicall3 call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from web3 import Web3
+
+from keeper.chain.artifacts import load
+from keeper.chain.deployments import ChainDeployment, TokenInfo
+from keeper.chain.multicall import Batch, CallFailed
+from keeper.chain.uniswap import pair_for, spot_price
+
+TIERS = ("conservative", "balanced", "aggressive")
+
+
+@dataclass(frozen=True)
+class AssetState:
+    token: TokenInfo
+    accounted: int
+    actual: int
+    target_bps: int
+
+
+@dataclass(frozen=True)
+class VaultState:
+    name: str
+    address: str
+    symbol: str
+    total_supply: int
+    assets: tuple[AssetState, ...]
+    policy: tuple  # (maxToken, maxSector, tierMin[3], tierMax[3]) in bps
+    decision_nonce: int
+    decision_deadline: int
+    stray: dict[str, int] = field(default_factory=dict)  # known tokens held outside the basket
+
+
+@dataclass(frozen=True)
+class Pool:
+    pair: str
+    reserve_token: int
+    reserve_quote: int
+    last_update: int  # timestamp of the pool's last reserve update (Uniswap V2 blockTimestampLast)
+
+
+@dataclass(frozen=True)
+class ChainSnapshot:
+    deployment: ChainDeployment
+    block: int
+    timestamp: int
+    vaults: tuple[VaultState, ...]
+    pools: dict[str, Pool]  # by token symbol; absent when the token has no pool
+    prices: dict[str, float]  # quote units per whole token, pool spot; the quote token is 1
+    decimals_onchain: dict[str, int | None]
+
+    def price_source(self, symbol: str) -> str:
+        if symbol == self.deployment.quote_token:
+            return "quote token (1 by definition)"
+        return f"Uniswap V2 spot {self.pools[symbol].pair}" if symbol in self.pools else "none"
+
+
+def read_snapshot(w3: Web3, deployment: ChainDeployment, block: int) -> ChainSnapshot:
+    vault_abi, erc20_abi, pair_abi = load("IndexVault").abi, load("TestToken").abi, load("UniswapV2Pair").abi
+    quote = deployment.token(deployment.quote_token)
+    batch = Batch(w3, block)
+    timestamp_at = batch.add(batch.multicall.functions.getCurrentBlockTimestamp())
+    vault_calls = {}
+    for name, address in deployment.vaults.items():
+        v = w3.eth.contract(address=address, abi=vault_abi).functions
+        vault_calls[name] = {key: batch.add(fn) for key, fn in {
+            "symbol": v.symbol(), "supply": v.totalSupply(), "assets": v.assets(), "policy": v.riskPolicy(),
+            "nonce": v.decisionNonce(), "deadline": v.decisionDeadline()}.items()}
+    token_calls = {}
+    for token in deployment.tokens:
+        t = w3.eth.contract(address=token.address, abi=erc20_abi).functions
+        calls = {"decimals": batch.add(t.decimals())}
+        for name, address in deployment.vaults.items():
+            calls[f"balance:{name}"] = batch.add(t.balanceOf(address))
+        if token.address != quote.address:
+            pair = pair_for(deployment.address("uniswap_factory"), token.address, quote.address)
+            p = w3.eth.contract(address=pair, abi=pair_abi).functions
+            calls["pair"] = pair
+            calls["reserves"] = batch.add(p.getReserves())
+        token_calls[token.symbol] = calls
+    results = batch.run()
+
+    pools, prices, decimals = {}, {quote.symbol: 1.0}, {}
+    for token in deployment.tokens:
+        calls = token_calls[token.symbol]
+        decimals[token.symbol] = None if isinstance(results[calls["decimals"]], CallFailed) else results[
+            calls["decimals"]]
+        if "reserves" in calls and not isinstance(results[calls["reserves"]], CallFailed):
+            r0, r1, updated = results[calls["reserves"]]
+            token_is_0 = token.address.lower() < quote.address.lower()
+            reserve_token, reserve_quote = (r0, r1) if token_is_0 else (r1, r0)
+            if reserve_token:
+                pools[token.symbol] = Pool(calls["pair"], reserve_token, reserve_quote, updated)
+                prices[token.symbol] = spot_price(reserve_token, reserve_quote, token.decimals, quote.decimals)
+
+    vaults = []
+    for name, address in deployment.vaults.items():
+        calls = vault_calls[name]
+        assets, basket = [], set()
+        for token_address, _sector, _tier, held, target in results[calls["assets"]]:
+            token = deployment.token(token_address)
+            basket.add(token.symbol)
+            actual = results[token_calls[token.symbol][f"balance:{name}"]]
+            assets.append(AssetState(token, held, actual, target))
+        stray = {t.symbol: results[token_calls[t.symbol][f"balance:{name}"]] for t in deployment.tokens
+                 if t.symbol not in basket and results[token_calls[t.symbol][f"balance:{name}"]]}
+        vaults.append(VaultState(name, address, results[calls["symbol"]], results[calls["supply"]], tuple(assets),
+                                 results[calls["policy"]], results[calls["nonce"]], results[calls["deadline"]], stray))
+    return ChainSnapshot(deployment, block, results[timestamp_at], tuple(vaults), pools, prices, decimals)
