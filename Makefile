@@ -15,13 +15,13 @@ export PATH := $(BIN):$(ANVIL_DIR):$(PATH)
 SOLIDITY := $(shell find contracts -name '*.sol' -not -path 'contracts/.cache/*')
 PYTEST_ARGS ?=
 
-.PHONY: help install demo devnet test bench-gas bench-keeper bench-keeper-ref bench clean
+.PHONY: help install demo devnet test bench-gas bench-keeper bench-keeper-ref bench-audit bench clean
 
 help:
 	@echo "make demo     set up what is missing, then run the devnet demo on two local chains"
 	@echo "make test     set up what is missing, then run the test suite"
 	@echo "make devnet   like demo, but keep the chains running until Ctrl-C"
-	@echo "make bench-gas | bench-keeper   write bench/results/*.json"
+	@echo "make bench-gas | bench-keeper | bench-audit   write bench/results/*.json"
 
 $(STAMPS):
 	mkdir -p $(STAMPS)
@@ -66,7 +66,10 @@ bench/.venv-ref/bin/python:
 
 bench-keeper-ref: bench/.venv-ref/bin/python bench-keeper
 
-bench: bench-gas bench-keeper
+bench-audit: install
+	$(BIN)/python bench/bench_audit.py
+
+bench: bench-gas bench-keeper bench-audit
 
 clean:
 	rm -rf $(STAMPS) .build contracts/.cache

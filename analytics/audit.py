@@ -110,16 +110,23 @@ def run_audit(deployments: list[ChainDeployment], out_dir: Path, depin_file: Pat
         requests[deployment.chain] = w3.provider.requests
 
     holdings = pd.DataFrame(rows)
+    # A vault that has no executed weight decision yet has no targets to drift from.
+    targets = None
+    if len(holdings):
+        with_targets = holdings.groupby(["chain", "vault"])["target_weight"].transform("sum") > 0
+        if with_targets.any():
+            targets = holdings.loc[with_targets, ["chain", "vault", "token", "target_weight"]]
     audit = build_audit(
         generated_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         title="Index vault audit", quote=deployments[0].quote_token if deployments else "USD",
         chains=chains, vaults=vaults, holdings=holdings, balances=balances, policy=policies,
-        targets=holdings[["chain", "vault", "token", "target_weight"]] if len(holdings) else None,
+        targets=targets,
         positions=pd.DataFrame(positions) if positions else None, risk_flags=flags, tokens_scanned=scanned,
         nav=navs or None, benchmark=bench or None, benchmark_name=benchmark if bench else None,
         governance=governance,
         depin_fundamentals=load_fundamentals(depin_file) if depin_file else None,
         depin_source=str(depin_file) if depin_file else None,
-        missing={} if depin_file else {"depin": "no DePIN fundamentals file given (--depin)"})
+        missing={**({} if depin_file else {"depin": "no DePIN fundamentals file given (--depin)"}),
+                 **({} if targets is not None else {"drift": "no vault has executed a weight decision yet"})})
     paths = write_outputs(audit, out_dir)
     return AuditRun(paths, requests, audit)

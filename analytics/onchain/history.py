@@ -27,28 +27,26 @@ def nav_history(w3: Web3, snapshot: ChainSnapshot, samples: int = 24, first_bloc
     quote = d.token(d.quote_token)
     vault_abi, pair_abi = load("IndexVault").abi, load("UniswapV2Pair").abi
     blocks = sample_blocks(first_block, snapshot.block, samples)
-    batches, layout = [], None
-    for block in blocks:
-        batch = Batch(w3, block)
-        layout = {"time": batch.add(batch.multicall.functions.getCurrentBlockTimestamp())}
-        for vault in snapshot.vaults:
-            v = w3.eth.contract(address=vault.address, abi=vault_abi).functions
-            layout[f"supply:{vault.name}"] = batch.add(v.totalSupply())
-            layout[f"assets:{vault.name}"] = batch.add(v.assets())
-        for symbol, pool in snapshot.pools.items():
-            layout[f"reserves:{symbol}"] = batch.add(w3.eth.contract(address=pool.pair, abi=pair_abi)
-                                                     .functions.getReserves())
-        batches.append(batch)
+    # The same calls at every sampled block: encode them once, send one eth_call per block in one batch.
+    batch = Batch(w3, snapshot.block)
+    vault_fns = w3.eth.contract(abi=vault_abi).functions
+    pair_fns = w3.eth.contract(abi=pair_abi).functions
+    layout = {"time": batch.add(batch.multicall.functions.getCurrentBlockTimestamp())}
+    for vault in snapshot.vaults:
+        layout[f"supply:{vault.name}"] = batch.add(vault_fns.totalSupply(), target=vault.address)
+        layout[f"assets:{vault.name}"] = batch.add(vault_fns.assets(), target=vault.address)
+    for symbol, pool in snapshot.pools.items():
+        layout[f"reserves:{symbol}"] = batch.add(pair_fns.getReserves(), target=pool.pair)
+    data = batch.multicall.functions.aggregate3(
+        [(t, True, d) for t, d, _ in batch._calls])._encode_transaction_data()
     with w3.batch_requests() as rpc:  # one HTTP request for every sample
-        for batch in batches:
-            call = batch.multicall.functions.aggregate3([(t, True, data) for t, data, _ in batch._calls])
-            rpc.add(w3.eth.call({"to": batch.multicall.address, "data": call._encode_transaction_data()},
-                                batch.block))
+        for block in blocks:
+            rpc.add(w3.eth.call({"to": batch.multicall.address, "data": data}, block))
         raw_results = rpc.execute()
 
     navs: dict[str, dict] = {v.name: {} for v in snapshot.vaults}
     bench: dict = {}
-    for batch, raw in zip(batches, raw_results):
+    for raw in raw_results:
         results = batch.decode_results(decode(["(bool,bytes)[]"], raw)[0])
         when = pd.Timestamp(results[layout["time"]], unit="s")
         prices = {quote.symbol: 1.0}

@@ -64,23 +64,22 @@ def read_snapshot(w3: Web3, deployment: ChainDeployment, block: int) -> ChainSna
     quote = deployment.token(deployment.quote_token)
     batch = Batch(w3, block)
     timestamp_at = batch.add(batch.multicall.functions.getCurrentBlockTimestamp())
+    # One contract object per ABI: building one per address costs more than the whole read.
+    v, t, p = (w3.eth.contract(abi=abi).functions for abi in (vault_abi, erc20_abi, pair_abi))
     vault_calls = {}
     for name, address in deployment.vaults.items():
-        v = w3.eth.contract(address=address, abi=vault_abi).functions
-        vault_calls[name] = {key: batch.add(fn) for key, fn in {
+        vault_calls[name] = {key: batch.add(fn, target=address) for key, fn in {
             "symbol": v.symbol(), "supply": v.totalSupply(), "assets": v.assets(), "policy": v.riskPolicy(),
             "nonce": v.decisionNonce(), "deadline": v.decisionDeadline()}.items()}
     token_calls = {}
     for token in deployment.tokens:
-        t = w3.eth.contract(address=token.address, abi=erc20_abi).functions
-        calls = {"decimals": batch.add(t.decimals())}
+        calls = {"decimals": batch.add(t.decimals(), target=token.address)}
         for name, address in deployment.vaults.items():
-            calls[f"balance:{name}"] = batch.add(t.balanceOf(address))
+            calls[f"balance:{name}"] = batch.add(t.balanceOf(address), target=token.address)
         if token.address != quote.address:
             pair = pair_for(deployment.address("uniswap_factory"), token.address, quote.address)
-            p = w3.eth.contract(address=pair, abi=pair_abi).functions
             calls["pair"] = pair
-            calls["reserves"] = batch.add(p.getReserves())
+            calls["reserves"] = batch.add(p.getReserves(), target=pair)
         token_calls[token.symbol] = calls
     results = batch.run()
 
