@@ -15,13 +15,13 @@ export PATH := $(BIN):$(ANVIL_DIR):$(PATH)
 SOLIDITY := $(shell find contracts -name '*.sol' -not -path 'contracts/.cache/*')
 PYTEST_ARGS ?=
 
-.PHONY: help install demo devnet test bench-gas bench-keeper bench-keeper-ref bench-audit bench clean
+.PHONY: help install demo devnet test bench-gas bench-keeper bench-keeper-ref bench-audit bench-backtest bench clean
 
 help:
 	@echo "make demo     set up what is missing, then run the devnet demo on two local chains"
 	@echo "make test     set up what is missing, then run the test suite"
 	@echo "make devnet   like demo, but keep the chains running until Ctrl-C"
-	@echo "make bench-gas | bench-keeper | bench-audit   write bench/results/*.json"
+	@echo "make bench-gas | bench-keeper | bench-audit | bench-backtest   write bench/results/*.json"
 
 $(STAMPS):
 	mkdir -p $(STAMPS)
@@ -35,6 +35,10 @@ $(STAMPS)/python: requirements.lock pyproject.toml | $(STAMPS)
 $(STAMPS)/node: package.json package-lock.json | $(STAMPS)
 	npm ci --no-audit --no-fund --loglevel=error
 	test -x $(ANVIL_DIR)/anvil
+	# OpenZeppelin's sources without its 258 build JSONs: ape copies a dependency under contracts/.cache,
+	# and ape 0.8 lists at most 500 files in the contracts folder, so the JSONs would hide our own sources.
+	rm -rf .deps/openzeppelin && mkdir -p .deps
+	cp -r node_modules/@openzeppelin/contracts .deps/openzeppelin && rm -rf .deps/openzeppelin/build
 	touch $@
 
 $(STAMPS)/compiled: $(SOLIDITY) ape-config.yaml $(STAMPS)/python $(STAMPS)/node
@@ -69,7 +73,10 @@ bench-keeper-ref: bench/.venv-ref/bin/python bench-keeper
 bench-audit: install
 	$(BIN)/python bench/bench_audit.py
 
-bench: bench-gas bench-keeper bench-audit
+bench-backtest: $(STAMPS)/python
+	$(BIN)/python bench/bench_backtest.py
+
+bench: bench-gas bench-keeper bench-audit bench-backtest
 
 clean:
 	rm -rf $(STAMPS) .build contracts/.cache

@@ -12,6 +12,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IIndexVault} from "./interfaces/IIndexVault.sol";
+import {ITradeCallback} from "./interfaces/ITradeCallback.sol";
 import {BasketStore} from "./libraries/BasketStore.sol";
 import {ProRata} from "./libraries/ProRata.sol";
 import {WeightPolicy} from "./libraries/WeightPolicy.sol";
@@ -174,29 +175,46 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     }
 
     /// @inheritdoc IIndexVault
-    function previewMint(uint256 shares) external view returns (uint256[] memory amounts) {
+    function previewMint(uint256 shares) external view returns (uint256[] memory) {
         if (totalSupply() == 0) revert IndexVault__NotSeeded();
-        (, uint256[] memory units) = BasketStore.read(_basketPointer);
-        uint256 multiplier = _multiplierAfterFee();
-        amounts = new uint256[](units.length);
-        for (uint256 i; i < units.length; ++i) {
-            amounts[i] = ProRata.mintAmount(shares, _realUnit(units[i], multiplier), UNIT_SCALE);
-        }
+        return _preview(shares, Math.Rounding.Ceil);
     }
 
     /// @inheritdoc IIndexVault
-    function previewRedeem(uint256 shares) external view returns (uint256[] memory amounts) {
-        (, uint256[] memory units) = BasketStore.read(_basketPointer);
-        uint256 multiplier = _multiplierAfterFee();
-        amounts = new uint256[](units.length);
-        for (uint256 i; i < units.length; ++i) {
-            amounts[i] = ProRata.redeemAmount(shares, _realUnit(units[i], multiplier), UNIT_SCALE);
-        }
+    function previewRedeem(uint256 shares) external view returns (uint256[] memory) {
+        return _preview(shares, Math.Rounding.Floor);
     }
 
     /// @inheritdoc IIndexVault
     function accrueFee() external nonReentrant {
         _accrueFee(false);
+    }
+
+    // ================================================================ keeper
+
+    /// @inheritdoc IIndexVault
+    function executeTrade(address sell, address buy, uint256 amountIn, uint256 minAmountOut, bytes calldata data)
+        external
+        nonReentrant
+        returns (uint256 amountOut)
+    {
+        if (msg.sender != _keeper) revert IndexVault__NotKeeper(msg.sender);
+        if (_rebalancePaused) revert IndexVault__RebalancePaused();
+        if (sell == buy) revert IndexVault__SameToken(sell);
+        uint256 supply = _accrueFee(false); // units are recomputed against the current supply and multiplier
+        (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
+        uint256 s = _indexOf(sell);
+        uint256 b = _indexOf(buy);
+        uint256 heldSell = _holding(units[s], _multiplier, supply);
+        if (amountIn > heldSell) revert IndexVault__TradeExceedsHoldings(sell, amountIn, heldSell);
+
+        amountOut = _tradeThroughKeeper(sell, buy, amountIn, minAmountOut, data);
+
+        // Units from the new holdings, rounded down: accounted holdings never exceed balances.
+        units[b] = _unitFor(_holding(units[b], _multiplier, supply) + amountOut, _multiplier, supply);
+        units[s] = _unitFor(heldSell - amountIn, _multiplier, supply);
+        _basketPointer = BasketStore.write(tokens, units);
+        emit TradeExecuted(sell, buy, amountIn, amountOut);
     }
 
     // ================================================================ owner
@@ -445,6 +463,16 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         return supply + shares;
     }
 
+    /// @dev Pro-rata amounts for `shares` once the pending fee accrues: up for mints, down for redeems.
+    function _preview(uint256 shares, Math.Rounding rounding) private view returns (uint256[] memory amounts) {
+        (, uint256[] memory units) = BasketStore.read(_basketPointer);
+        uint256 multiplier_ = _multiplierAfterFee();
+        amounts = new uint256[](units.length);
+        for (uint256 i; i < units.length; ++i) {
+            amounts[i] = Math.mulDiv(shares, _realUnit(units[i], multiplier_), UNIT_SCALE, rounding);
+        }
+    }
+
     /// @dev The multiplier as it will be once the pending fee accrues.
     function _multiplierAfterFee() private view returns (uint256) {
         uint256 supply = totalSupply();
@@ -458,9 +486,25 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         return Math.mulDiv(unit, multiplier_, MULTIPLIER_ONE);
     }
 
+    /// @dev The unit that accounts `held` of a token at this supply and multiplier (rounded down).
+    function _unitFor(uint256 held, uint256 multiplier_, uint256 supply) private pure returns (uint256) {
+        return Math.mulDiv(Math.mulDiv(held, UNIT_SCALE, supply), MULTIPLIER_ONE, multiplier_);
+    }
+
     /// @dev Accounted holdings of a token: rounded down, so they never exceed what redeeming all pays.
     function _holding(uint256 unit, uint256 multiplier_, uint256 supply) private pure returns (uint256) {
         return Math.mulDiv(_realUnit(unit, multiplier_), supply, UNIT_SCALE);
+    }
+
+    /// @dev Hands the sold amount to the keeper contract, lets it swap, then counts what really came back.
+    function _tradeThroughKeeper(address sell, address buy, uint256 amountIn, uint256 minAmountOut,
+        bytes calldata data) private returns (uint256 amountOut)
+    {
+        uint256 buyBefore = IERC20(buy).balanceOf(address(this));
+        IERC20(sell).safeTransfer(msg.sender, amountIn);
+        ITradeCallback(msg.sender).onTrade(sell, buy, amountIn, minAmountOut, data);
+        amountOut = IERC20(buy).balanceOf(address(this)) - buyBefore;
+        if (amountOut < minAmountOut) revert IndexVault__AmountBelowMin(buy, amountOut, minAmountOut);
     }
 
     /// @dev Pulls exactly `amount` of `token` from the caller; a token that delivers anything else is refused.

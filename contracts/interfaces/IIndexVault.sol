@@ -98,6 +98,17 @@ interface IIndexVault {
     /// @notice Nothing of `token` is held beyond the accounted holdings.
     error IndexVault__NothingToSkim(address token);
 
+    // ---------------------------------------------------------------- errors: trades
+
+    /// @notice `caller` is not the vault's keeper (the rebalancer contract governance appointed).
+    error IndexVault__NotKeeper(address caller);
+    /// @notice Rebalancing is paused by the guardian or the owner.
+    error IndexVault__RebalancePaused();
+    /// @notice A trade must sell one token for another; both were `token`.
+    error IndexVault__SameToken(address token);
+    /// @notice A trade sells `amount` of `token` but the vault accounts only `held` of it.
+    error IndexVault__TradeExceedsHoldings(address token, uint256 amount, uint256 held);
+
     // ---------------------------------------------------------------- events
 
     /// @notice `shares` were minted to `receiver` against `amounts` (basket order) pulled from `caller`.
@@ -118,6 +129,8 @@ interface IIndexVault {
     event PauseSet(bool mintPaused, bool rebalancePaused, address indexed by);
     event KeeperSet(address indexed keeper);
     event GuardianSet(address indexed guardian);
+    /// @notice The keeper sold `amountIn` of `sell` for `amountOut` of `buy`.
+    event TradeExecuted(address indexed sell, address indexed buy, uint256 amountIn, uint256 amountOut);
     /// @notice `amount` of `token` the vault held beyond its accounted holdings was sent to `to`.
     event Skimmed(address indexed token, address indexed to, uint256 amount);
 
@@ -150,7 +163,20 @@ interface IIndexVault {
     /// @notice Mints the management fee accrued since the last accrual.
     function accrueFee() external;
 
+    // ---------------------------------------------------------------- keeper (the rebalancer contract)
+
+    /// @notice Sells exactly `amountIn` of `sell` for at least `minAmountOut` of `buy`: the vault sends
+    /// `amountIn` to the keeper contract, calls its `onTrade` (which swaps and delivers `buy` to the vault),
+    /// then moves the accounted holdings by what was really sent and received.
+    /// @dev The vault checks what protects its accounting (membership, holdings, what came back, pause); the
+    /// economic bounds (oracle slippage, size, direction toward targets, cooldown, deadline, the DEX) are
+    /// those of the keeper contract (IndexRebalancer), which only governance appoints.
+    function executeTrade(address sell, address buy, uint256 amountIn, uint256 minAmountOut, bytes calldata data)
+        external
+        returns (uint256 amountOut);
+
     // ---------------------------------------------------------------- owner (the DAO)
+
 
     function addAsset(address token, bytes32 sector, RiskTier tier) external;
     function removeAsset(address token) external;

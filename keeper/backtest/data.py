@@ -138,10 +138,12 @@ class MarketData:
             if repair.max_ffill_days > self.repair.max_ffill_days:
                 raise ConfigError(f"a configuration's repair.max_ffill_days={repair.max_ffill_days} exceeds "
                                   f"the market's ({self.repair.max_ffill_days}); load the market with it")
-            symbols = [s for s in universe.select(self.metadata) if s in self.index]
-            if not symbols:
+            # the metadata handed to the keeper must not depend on which tokens have data (later
+            # listings would otherwise change earlier hashes): filter by the universe only
+            symbols = universe.select(self.metadata)
+            if not any(s in self.index for s in symbols):
                 raise ConfigError(f"universe ({universe.describe()}) selects no token with market data")
-            if universe.is_all and len(symbols) == len(self.metadata):
+            if universe.is_all:
                 frame, meta = self.frame, self.metadata
             else:
                 frame = self.frame[self.frame["token"].isin(symbols)].reset_index(drop=True)

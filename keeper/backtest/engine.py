@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import date
 
 import numpy as np
 
@@ -84,105 +85,133 @@ def run_backtest(market: MarketData, strategy: Strategy, settings: Settings, sta
     @param cache    share keeper calls between strategies of one comparison (optional)
     @param progress called with a short line at most every few seconds of long runs
     """
-    started = time.perf_counter()
-    cache = cache or TargetCache(market)
-    calls0, secs0 = cache.calls, cache.seconds
     t0 = warmup_days(strategy) if start is None else int(start)
     t_end = market.days - 1 if end is None else int(end)
     if not 1 <= t0 <= t_end < market.days:
         raise ConfigError(f"backtest window [{t0}, {t_end}] does not fit the {market.days} market days "
                           f"(strategy {strategy.name!r} needs {warmup_days(strategy)} days of history first)")
-    rel, vol = _relatives(market), _exec_volume(market)
-    delist = _delistings(market)
-    sleeves, S, N = strategy.sleeves, len(strategy.sleeves), len(market.tokens)
-    shares = np.array([s.share for s in sleeves])
-    H = np.zeros((S, N))
-    cash = shares * settings.capital
-    targets: list[np.ndarray | None] = [None] * S
-    last: list = [None] * S
-    last_mix = None
-    phi = settings.daily_fee_factor
-    L = t_end - t0 + 1
-    nav = np.empty(L + 1)
-    nav[0] = settings.capital
-    held, cash_held = np.empty((L, N)), np.empty(L)
-    costs = {k: np.zeros(L) for k in COST_KINDS}
-    turnover, rebalanced = np.zeros(L), np.zeros(L, dtype=bool)
-    events: list[dict] = []
-    trades: list[tuple[int, str, np.ndarray, np.ndarray]] = []
-    labels = market.tokens
-    next_report = started + 5.0
-    for i, t in enumerate(range(t0, t_end + 1)):
-        today = market.date(t)
-        v_s = H.sum(axis=1) + cash
+    return _Simulation(market, strategy, settings, cache or TargetCache(market), t0, t_end).run(progress)
+
+
+class _Simulation:
+    """State of one run: per-sleeve holdings (USD, sleeves x tokens) and cash, plus the books."""
+
+    def __init__(self, market: MarketData, strategy: Strategy, settings: Settings, cache: TargetCache,
+                 t0: int, t_end: int):
+        self.market, self.strategy, self.settings, self.cache = market, strategy, settings, cache
+        self.t0, self.t_end = t0, t_end
+        self.rel, self.vol, self.delist = _relatives(market), _exec_volume(market), _delistings(market)
+        S, N, L = len(strategy.sleeves), len(market.tokens), t_end - t0 + 1
+        self.shares = np.array([s.share for s in strategy.sleeves])
+        self.H = np.zeros((S, N))
+        self.cash = self.shares * settings.capital
+        self.targets: list[np.ndarray | None] = [None] * S
+        self.last: list[date | None] = [None] * S
+        self.last_mix: date | None = None
+        self.nav = np.empty(L + 1)
+        self.nav[0] = settings.capital
+        self.held, self.cash_held = np.empty((L, N)), np.empty(L)
+        self.costs = {k: np.zeros(L) for k in COST_KINDS}
+        self.turnover, self.rebalanced = np.zeros(L), np.zeros(L, dtype=bool)
+        self.events: list[dict] = []
+        self.trades: list[tuple[int, str, np.ndarray, np.ndarray]] = []
+
+    def run(self, progress: Callable[[str], None] | None) -> BacktestResult:
+        started = time.perf_counter()
+        calls0, secs0 = self.cache.calls, self.cache.seconds
+        next_report = started + 5.0
+        for i, t in enumerate(range(self.t0, self.t_end + 1)):
+            today = self.market.date(t)
+            fresh, mix = self._decide(t, today)
+            if fresh or mix:
+                self._trade(i, t, today, fresh, mix)
+            self._close(i, t, today)
+            if progress is not None and time.perf_counter() > next_report:
+                progress(f"{self.strategy.name}: {today} ({i + 1}/{self.nav.size - 1} days)")
+                next_report = time.perf_counter() + 5.0
+        return BacktestResult(
+            strategy=self.strategy, settings=self.settings, dates=self.market.dates[self.t0 - 1: self.t_end + 1],
+            tokens=self.market.tokens, nav=self.nav, held=self.held, cash_held=self.cash_held, costs=self.costs,
+            turnover=self.turnover, rebalance_days=self.rebalanced, events=self.events, trades=self.trades,
+            seconds=time.perf_counter() - started, weight_calls=self.cache.calls - calls0,
+            weight_seconds=self.cache.seconds - secs0)
+
+    def _event(self, t: int, today: date, kind: str, sleeve: str, reason: str, **extra: object) -> None:
+        self.events.append({"date": str(today), "day_index": t, "kind": kind, "sleeve": sleeve, "reason": reason,
+                            **extra})
+
+    def _decide(self, t: int, today: date) -> tuple[dict[int, tuple[Target, str]], bool]:
+        """Which sleeves rebalance today (with their keeper target), and whether the mix is restored."""
+        values = self.H.sum(axis=1) + self.cash
         fresh: dict[int, tuple[Target, str]] = {}
-        for s, sleeve in enumerate(sleeves):
-            cur = H[s] / v_s[s] if v_s[s] > 0 else np.zeros(N)
-            ref = targets[s] if targets[s] is not None else np.zeros(N)
-            decision = sleeve.trigger.evaluate(today, last[s], cur, ref, labels)
+        for s, sleeve in enumerate(self.strategy.sleeves):
+            current = self.H[s] / values[s] if values[s] > 0 else np.zeros_like(self.H[s])
+            ref = self.targets[s] if self.targets[s] is not None else np.zeros_like(current)
+            decision = sleeve.trigger.evaluate(today, self.last[s], current, ref, self.market.tokens)
             if not decision.rebalance:
                 continue
             try:
-                fresh[s] = (cache.target(sleeve, t - 1), decision.reason)
+                fresh[s] = (self.cache.target(sleeve, t - 1), decision.reason)  # data up to yesterday only
             except KeeperError as exc:
-                events.append({"date": str(today), "day_index": t, "kind": "skipped", "sleeve": sleeve.name,
-                               "reason": f"{decision.reason}; keeper refused: {str(exc).splitlines()[0]}"})
+                self._event(t, today, "skipped", sleeve.name,
+                            f"{decision.reason}; keeper refused: {str(exc).splitlines()[0]}")
         mix = False
-        if S > 1 and last_mix is not None:
-            d = strategy.mix_trigger.evaluate(today, last_mix, v_s / v_s.sum(), shares, [s.name for s in sleeves])
-            mix = d.rebalance
+        if len(self.shares) > 1 and self.last_mix is not None and values.sum() > 0:
+            names = [s.name for s in self.strategy.sleeves]
+            decision = self.strategy.mix_trigger.evaluate(today, self.last_mix, values / values.sum(), self.shares,
+                                                          names)
+            mix = decision.rebalance
             if mix:
-                events.append({"date": str(today), "day_index": t, "kind": "mix", "sleeve": "*", "reason": d.reason})
-        if fresh or mix:
-            initial = any(last[s] is None for s in fresh)
-            value = float(v_s.sum())
-            frac = shares.copy() if mix else v_s / value
-            W = np.where(v_s[:, None] > 0, H / np.where(v_s > 0, v_s, 1.0)[:, None], 0.0)
-            cw = np.where(v_s > 0, cash / np.where(v_s > 0, v_s, 1.0), 1.0)
-            for s, (tg, _) in fresh.items():
-                W[s], cw[s] = tg.weights, max(0.0, 1.0 - float(tg.weights.sum()))
-            x, v_post, tc = rebalance_to(H.sum(axis=0), float(cash.sum()), frac @ W, vol[t - 1], settings.costs)
-            paid = value - v_post
-            costs["trading_fee"][i] = float(tc.fee.sum())
-            costs["slippage"][i] = paid - costs["trading_fee"][i]
-            H, cash = frac[:, None] * W * v_post, frac * cw * v_post
-            moved = np.flatnonzero(np.abs(x) > 1e-12 * value)
-            trades.append((i + 1, "rebalance", moved, x[moved]))
-            one_way = float(np.abs(x).sum()) / (2.0 * value)
-            if not initial:
-                turnover[i], rebalanced[i] = one_way, True
-            for s, (tg, reason) in fresh.items():
-                events.append({"date": str(today), "day_index": t, "kind": "initial" if last[s] is None else
-                               "rebalance", "sleeve": sleeves[s].name, "reason": reason, "as_of": tg.as_of,
-                               "turnover": one_way, "fee": costs["trading_fee"][i], "slippage": costs["slippage"][i],
-                               "tokens": int(np.count_nonzero(tg.weights)), "inputs_hash": tg.inputs_hash})
-                targets[s], last[s] = tg.weights, today
-            if last_mix is None or mix:
-                last_mix = today
-        held[i], cash_held[i] = H.sum(axis=0), cash.sum()
-        H *= rel[t]
-        total = float(H.sum() + cash.sum())
-        costs["management_fee"][i] = total * (1.0 - phi)
-        H *= phi
-        cash *= phi
-        gone = delist.get(t)
-        if gone is not None and H[:, gone].any():
-            sold = _sell_delisted(H, cash, gone, vol[t], settings, costs, i)
-            trades.append((i + 1, "delisting", gone, -sold))
+                self._event(t, today, "mix", "*", decision.reason)
+        return fresh, mix
+
+    def _trade(self, i: int, t: int, today: date, fresh: dict[int, tuple[Target, str]], mix: bool) -> None:
+        """Net every sleeve's move into one trade at yesterday's close, paying costs pro rata."""
+        values = self.H.sum(axis=1) + self.cash
+        value = float(values.sum())
+        frac = self.shares.copy() if mix else values / value
+        safe = np.where(values > 0, values, 1.0)
+        W = np.where(values[:, None] > 0, self.H / safe[:, None], 0.0)  # each sleeve's weights, kept by default
+        cash_w = np.where(values > 0, self.cash / safe, 1.0)
+        for s, (target, _) in fresh.items():
+            W[s], cash_w[s] = target.weights, max(0.0, 1.0 - float(target.weights.sum()))
+        x, v_post, tc = rebalance_to(self.H.sum(axis=0), float(self.cash.sum()), frac @ W, self.vol[t - 1],
+                                     self.settings.costs)
+        fee = float(tc.fee.sum())
+        self.costs["trading_fee"][i], self.costs["slippage"][i] = fee, value - v_post - fee  # exact books
+        self.H, self.cash = frac[:, None] * W * v_post, frac * cash_w * v_post
+        moved = np.flatnonzero(np.abs(x) > 1e-12 * value)
+        self.trades.append((i + 1, "rebalance", moved, x[moved]))
+        one_way = float(np.abs(x).sum()) / (2.0 * value)
+        if not any(self.last[s] is None for s in fresh):
+            # a trigger firing on a portfolio already at target trades nothing: not a rebalance
+            self.turnover[i], self.rebalanced[i] = one_way, one_way > 1e-9
+        for s, (target, reason) in fresh.items():
+            self._event(t, today, "initial" if self.last[s] is None else "rebalance", self.strategy.sleeves[s].name,
+                        reason, as_of=target.as_of, turnover=one_way, fee=fee, slippage=value - v_post - fee,
+                        tokens=int(np.count_nonzero(target.weights)), inputs_hash=target.inputs_hash)
+            self.targets[s], self.last[s] = target.weights, today
+        if self.last_mix is None or mix:
+            self.last_mix = today
+
+    def _close(self, i: int, t: int, today: date) -> None:
+        """The day's market move, management fee and delisting sales; records the close."""
+        self.held[i], self.cash_held[i] = self.H.sum(axis=0), self.cash.sum()
+        self.H *= self.rel[t]
+        phi = self.settings.daily_fee_factor
+        self.costs["management_fee"][i] = float(self.H.sum() + self.cash.sum()) * (1.0 - phi)
+        self.H *= phi
+        self.cash *= phi
+        gone = self.delist.get(t)
+        if gone is not None and self.H[:, gone].any():
+            sold = _sell_delisted(self.H, self.cash, gone, self.vol[t], self.settings, self.costs, i)
+            self.trades.append((i + 1, "delisting", gone, -sold))
             for j, amount in zip(gone, sold):
                 if amount > 0:
-                    events.append({"date": str(today), "day_index": t, "kind": "delisting", "sleeve": "*",
-                                   "reason": f"{labels[j]} has no data after {market.date(int(market.last_idx[j]))}; "
-                                             f"sold {amount:,.2f} at its last price"})
-        nav[i + 1] = H.sum() + cash.sum()
-        if progress is not None and time.perf_counter() > next_report:
-            progress(f"{strategy.name}: {today} ({i + 1}/{L} days)")
-            next_report = time.perf_counter() + 5.0
-    return BacktestResult(strategy=strategy, settings=settings, dates=market.dates[t0 - 1: t_end + 1],
-                          tokens=market.tokens, nav=nav, held=held, cash_held=cash_held, costs=costs,
-                          turnover=turnover, rebalance_days=rebalanced, events=events, trades=trades,
-                          seconds=time.perf_counter() - started, weight_calls=cache.calls - calls0,
-                          weight_seconds=cache.seconds - secs0)
+                    last_row = self.market.date(int(self.market.last_idx[j]))
+                    self._event(t, today, "delisting", "*", f"{self.market.tokens[j]} has no data after {last_row}; "
+                                                            f"sold {amount:,.2f} at its last price")
+        self.nav[i + 1] = self.H.sum() + self.cash.sum()
 
 
 def _sell_delisted(H: np.ndarray, cash: np.ndarray, gone: np.ndarray, volume: np.ndarray, settings: Settings,

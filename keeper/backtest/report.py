@@ -88,8 +88,8 @@ def _details(result: BacktestResult, metrics: BacktestMetrics, svg: str) -> str:
              ("management fees", f"{metrics.management_fees:,.2f} ({fmt_pct(metrics.management_fees_pct)})"),
              ("rebalances / skipped / delistings", f"{metrics.rebalances} / {metrics.skipped} / {metrics.delistings}"),
              ("keeper calls", f"{result.weight_calls} ({result.weight_seconds:.2f} s of {result.seconds:.2f} s)")]
-    events = result.events_frame()
-    shown = events.head(40).to_dict(orient="records")
+    events = result.events
+    shown = events[:40]
     cols = [("date", "date", str), ("kind", "kind", str), ("sleeve", "sleeve", str), ("reason", "reason", str),
             ("turnover", "turnover", lambda v: fmt_pct(v, 2)), ("tokens", "tokens", str)]
     more = f"<p>{len(events) - 40} more event(s) in {esc(slug(result.name))}/events.csv</p>" if len(events) > 40 else ""

@@ -67,7 +67,7 @@ class BacktestResult:
 
     @property
     def rebalances(self) -> int:
-        """Days with a rebalance trade, the initial allocation excluded."""
+        """Days with rebalance trades (one-way turnover above 1e-9), the initial allocation excluded."""
         return int(self.rebalance_days.sum())
 
     def weights_frame(self) -> pd.DataFrame:

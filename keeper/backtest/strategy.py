@@ -130,7 +130,10 @@ def _sleeve(data: Mapping[str, Any], base_dir: Path, where: str, default_name: s
     allowed = {"name", "share", "methodology", "trigger", "universe"}
     if not isinstance(data, Mapping) or set(data) - allowed or "methodology" not in data:
         raise ConfigError(f"{where}: a sleeve needs 'methodology' and may have {sorted(allowed - {'methodology'})}")
-    return Sleeve(name=str(data.get("name", default_name)), share=float(data.get("share", 1.0)),
+    share = data.get("share", 1.0)
+    if isinstance(share, bool) or not isinstance(share, (int, float)):
+        raise ConfigError(f"{where}: 'share' must be a number, got {share!r}")
+    return Sleeve(name=str(data.get("name", default_name)), share=float(share),
                   config=_methodology(data["methodology"], base_dir, where),
                   trigger=parse_trigger(data.get("trigger", "monthly")),
                   universe=Universe.from_dict(data.get("universe")))

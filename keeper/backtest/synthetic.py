@@ -3,7 +3,8 @@
 :func:`generate_market` returns the keeper's long market table (``date, token, price,
 market_cap, volume``; one row per listed token and day) and a matching
 :class:`~keeper.market.TokenMetadata`. Same :class:`SyntheticSpec` (seed included) ->
-identical output, byte for byte.
+identical output, byte for byte; the regime path and the factor returns depend only on the
+seed, the length and ``df`` (not on the number of tokens).
 
 Model (daily log returns, ``t`` = day, ``i`` = token, ``k`` = sector)
 --------------------------------------------------------------------
@@ -157,17 +158,18 @@ def _lifetimes(rng: np.random.Generator, spec: SyntheticSpec, sectors: list[str]
 
 def generate_market(spec: SyntheticSpec = SyntheticSpec()) -> SyntheticMarket:
     """Generate the market described in the module docstring (deterministic in ``spec``)."""
-    rng = np.random.default_rng(spec.seed)
+    # independent streams: the regime path and the factors depend on (seed, days, df) only, not on
+    # the number of tokens, so one seed tells the same market story for any universe size
+    macro, rng = (np.random.default_rng(s) for s in np.random.SeedSequence(spec.seed).spawn(2))
     n, days = spec.tokens, spec.days
+    regimes = _regimes(macro, days)
+    params = np.array(REGIMES)[regimes]  # (days, 4)
+    mix = np.sqrt((spec.df - 2.0) / macro.chisquare(spec.df, size=days))
+    market = params[:, 0] + params[:, 1] * mix * macro.standard_normal(days)
+    sector_f = params[:, 2:3] * mix[:, None] * macro.standard_normal((days, len(RISKY_SECTORS)))
     sectors, smallness = _universe(rng, spec)
     first, last = _lifetimes(rng, spec, sectors, smallness)
-    regimes = _regimes(rng, days)
-    params = np.array(REGIMES)[regimes]  # (days, 4)
-    mix = np.sqrt((spec.df - 2.0) / rng.chisquare(spec.df, size=days))
-    market = params[:, 0] + params[:, 1] * mix * rng.standard_normal(days)
-    sector_names = sorted(set(sectors))
-    sector_f = params[:, 2:3] * mix[:, None] * rng.standard_normal((days, len(sector_names)))
-    k = np.array([sector_names.index(s) for s in sectors])
+    k = np.array([RISKY_SECTORS.index(s) if s in RISKY_SECTORS else 0 for s in sectors])  # stablecoins: unused
     beta = rng.uniform(0.7, 1.5, n)
     gamma = rng.uniform(0.5, 1.0, n)
     sigma = 0.015 + 0.045 * smallness

@@ -223,7 +223,7 @@ def make_raw_inputs() -> dict:
         "vaults": [{"chain": "home", "vault": HOME_VAULT, "name": "DePIN Growth", "nav": 1000.0},
                    {"chain": "spoke", "vault": SPOKE_VAULT, "name": "Core", "nav": 500.0}],
         "holdings": h,
-        "balances": [BalanceRecord("home", HOME_VAULT, "RNDR", 10**20, 10**20 + 7),
+        "balances": [BalanceRecord("home", HOME_VAULT, "RNDR", 10**20, 10**20 + 10**17),
                      BalanceRecord("home", HOME_VAULT, "FIL", 5 * 10**18, 4 * 10**18),
                      BalanceRecord("home", HOME_VAULT, "SCAM", 0, 12, in_basket=False),
                      BalanceRecord("spoke", SPOKE_VAULT, "USDC", 400 * 10**6, 400 * 10**6)],

@@ -9,7 +9,7 @@ from analytics.reconcile import BalanceRecord, exceptions_only, reconcile, to_fr
 def records():
     return [
         BalanceRecord("home", "v1", "WETH", accounted=10**18, actual=10**18),
-        BalanceRecord("home", "v1", "RNDR", accounted=5 * 10**18, actual=5 * 10**18 + 3),   # donation
+        BalanceRecord("home", "v1", "RNDR", accounted=5 * 10**18, actual=5 * 10**18 + 10**16),  # donation
         BalanceRecord("home", "v1", "FIL", accounted=7 * 10**18, actual=6 * 10**18),        # shortfall
         BalanceRecord("home", "v1", "SCAM", accounted=0, actual=1, in_basket=False),         # airdropped junk
         BalanceRecord("home", "v1", "DUST", accounted=0, actual=0, in_basket=False),
@@ -18,7 +18,7 @@ def records():
 
 def test_reconcile__catches_a_donation_a_shortfall_and_an_unknown_token():
     lines = {ln.token: ln for ln in reconcile(records())}
-    assert lines["RNDR"].status == "unaccounted_donation" and lines["RNDR"].difference == 3
+    assert lines["RNDR"].status == "unaccounted_donation" and lines["RNDR"].difference == 10**16
     assert lines["FIL"].status == "shortfall" and lines["FIL"].severity == "critical"
     assert lines["FIL"].difference == -(10**18)
     assert lines["SCAM"].status == "unknown_token" and lines["SCAM"].severity == "warning"
@@ -33,11 +33,18 @@ def test_reconcile__critical_first_and_exceptions_only():
 
 
 def test_reconcile__exact_on_raw_units_beyond_float_precision():
-    big = 10**30
-    (line,) = reconcile([BalanceRecord("home", "v1", "X", accounted=big, actual=big + 1)])
-    assert line.status == "unaccounted_donation" and line.difference == 1
+    big, extra = 10**30, 2 * 10**21 + 1  # beyond the dust allowance (1e-9) of a 1e30 balance
+    (line,) = reconcile([BalanceRecord("home", "v1", "X", accounted=big, actual=big + extra)])
+    assert line.status == "unaccounted_donation" and line.difference == extra
     frame = to_frame([line])
-    assert frame.loc[0, "actual"] == big + 1 and frame.loc[0, "difference"] == 1
+    assert frame.loc[0, "actual"] == big + extra and frame.loc[0, "difference"] == extra
+
+
+def test_reconcile__rounding_dust_left_by_the_vault_is_not_an_exception():
+    lines = reconcile([BalanceRecord("home", "v1", "X", accounted=5 * 10**18, actual=5 * 10**18 + 3),
+                       BalanceRecord("home", "v1", "Y", accounted=10**6, actual=10**6 + 1_000)])
+    assert [ln.status for ln in lines] == ["rounding_dust", "rounding_dust"]
+    assert exceptions_only(lines) == []
 
 
 @pytest.mark.parametrize("kwargs", [dict(accounted=-1, actual=0), dict(accounted=1.5, actual=2),
