@@ -72,7 +72,7 @@ contract IndexRebalancer is IIndexRebalancer, ITradeCallback, Ownable {
         uint256 valueIn = _valueOf(t.amountIn, prices[s], t.sell);
         uint256 maxValue = nav * bounds.maxTradeBps / BPS;
         if (valueIn > maxValue) revert IndexRebalancer__TradeTooLarge(t.sell, valueIn, maxValue);
-        // Direction: only an overweight token may be sold, only an underweight one bought.
+        // Direction: only a token above its target may be sold, only one below it bought.
         _requireAway(t.sell, values[s], nav, assets[s].targetWeightBps, true);
         _requireAway(t.buy, values[b], nav, assets[b].targetWeightBps, false);
 
@@ -88,13 +88,12 @@ contract IndexRebalancer is IIndexRebalancer, ITradeCallback, Ownable {
         emit Rebalanced(t.sell, t.buy, t.amountIn, amountOut, valueIn, valueOut);
     }
 
-    function _requireAway(address token, uint256 value, uint256 nav, uint256 targetBps, bool selling) private view {
+    function _requireAway(address token, uint256 value, uint256 nav, uint256 targetBps, bool selling) private pure {
         uint256 weight = Math.mulDiv(value, WAD, nav);
         uint256 target = targetBps * WAD / BPS;
-        uint256 band = bounds.toleranceBps * WAD / BPS;
-        // A token inside its band is balanced: trading it would only churn.
-        bool ok = selling ? weight > target + band : weight + band < target;
-        if (!ok) revert IndexRebalancer__TradeAwayFromTarget(token, weight, target);
+        if (selling ? weight <= target : weight >= target) {
+            revert IndexRebalancer__TradeAwayFromTarget(token, weight, target);
+        }
     }
 
     function _requireWithinBand(address token, uint256 value, uint256 nav, uint256 targetBps, bool sold)

@@ -21,6 +21,11 @@ MANAGEMENT_FEE_BPS = 50  # 0.5% a year
 # should use days, not seconds (see README, "Governance parameters").
 GOVERNANCE = {"voting_delay": 60, "voting_period": 300, "proposal_threshold": 10**18, "quorum_percent": 4,
               "timelock_delay": 120}
+# Rebalance bounds (IndexRebalancer.Bounds): band 2%, at most 2.5% of value lost per trade at reference
+# prices (two Uniswap V2 hops through USDC cost 0.6% in fees alone), one trade <= 10% of NAV, 10 min
+# cooldown, feeds older than 1 h are stale.
+REBALANCE_BOUNDS = (200, 250, 1000, 600, 3600)
+FEED_DECIMALS = 8
 SEED_NAV_USD = 100_000.0
 SEED_SHARE_PRICE_USD = 100.0
 YEAR = 365 * 24 * 3600
@@ -107,7 +112,6 @@ def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -
     deployer.send(vault.functions.setTargetWeights([tokens[s].address for s in order], [basket[s] for s in order],
                                                    1, now + YEAR), "set launch weights")
     deployer.send(vault.functions.setGuardian(roles["guardian"]), "set guardian")
-    deployer.send(vault.functions.setKeeper(roles["keeper"]), "set keeper")
     deployer.send(vault.functions.setFee(MANAGEMENT_FEE_BPS, roles["treasury"]), "set fee")
 
     # Seed at the target weights: SEED_NAV_USD of basket for shares priced at SEED_SHARE_PRICE_USD.
@@ -119,13 +123,16 @@ def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -
     deployer.send(vault.functions.seed(amounts, shares, deployer.address), "seed vault")
     log(f"[{chain}] vault {vault.address} seeded with ${SEED_NAV_USD:,.0f} for {shares / 1e18:,.0f} shares")
 
-    governor, timelock = deploy_governance(deployer, vault, roles["guardian"])
+    rebalancer, feeds = deploy_rebalancer(deployer, vault, router, {s: tokens[s] for s in order}, roles["keeper"])
+    log(f"[{chain}] rebalancer {rebalancer.address} with {len(feeds)} price feeds")
+    governor, timelock = deploy_governance(deployer, vault, roles["guardian"], extra_owned=[rebalancer])
     log(f"[{chain}] governor {governor.address}; the timelock {timelock.address} now owns the vault")
 
     deployment = ChainDeployment(
         chain=chain, chain_id=chain_id, rpc_url=rpc_url, quote_token=QUOTE,
         contracts={"vault": vault.address, "weth": weth.address, "uniswap_factory": factory.address,
-                   "uniswap_router": router.address, "governor": governor.address, "timelock": timelock.address},
+                   "uniswap_router": router.address, "governor": governor.address, "timelock": timelock.address,
+                   "rebalancer": rebalancer.address, **{f"feed:{s}": f.address for s, f in feeds.items()}},
         tokens=tuple(TokenInfo(s, spec(s).name, tokens[s].address, spec(s).decimals, spec(s).sector,
                                spec(s).risk_tier) for s in symbols),
         roles={"deployer": deployer.address, **roles},
@@ -133,7 +140,20 @@ def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -
     return ChainHandles(w3, deployment, tokens, vault, router)
 
 
-def deploy_governance(deployer: Sender, vault, guardian: str, params: dict | None = None):
+def deploy_rebalancer(deployer: Sender, vault, router, tokens: dict, keeper: str):
+    """IndexRebalancer as the vault's keeper contract, with a devnet price feed per basket token."""
+    rebalancer = deployer.deploy(load("IndexRebalancer"), vault.address, deployer.address, keeper, router.address,
+                                 REBALANCE_BOUNDS)
+    feeds = {}
+    for symbol, token in tokens.items():
+        answer = int(spec(symbol).price_usd * 10**FEED_DECIMALS)
+        feeds[symbol] = deployer.deploy(load("DevnetPriceFeed"), FEED_DECIMALS, f"{symbol} / USD", answer)
+        deployer.send(rebalancer.functions.setFeed(token.address, feeds[symbol].address), f"feed {symbol}")
+    deployer.send(vault.functions.setKeeper(rebalancer.address), "appoint the rebalancer")
+    return rebalancer, feeds
+
+
+def deploy_governance(deployer: Sender, vault, guardian: str, params: dict | None = None, extra_owned=()):
     """Timelock + Governor over the vault's shares; the timelock becomes the vault's owner.
 
     Only the governor may propose, cancel and execute on the timelock; the deployer gives up its admin role,
@@ -148,7 +168,8 @@ def deploy_governance(deployer: Sender, vault, guardian: str, params: dict | Non
         deployer.send(timelock.functions.grantRole(role_id, governor.address), f"grant {role}")
     admin = timelock.functions.DEFAULT_ADMIN_ROLE().call()
     deployer.send(timelock.functions.renounceRole(admin, deployer.address), "renounce timelock admin")
-    deployer.send(vault.functions.transferOwnership(timelock.address), "hand the vault to the timelock")
+    for owned in (vault, *extra_owned):
+        deployer.send(owned.functions.transferOwnership(timelock.address), "hand over to the timelock")
     return governor, timelock
 
 

@@ -111,7 +111,7 @@ def test_rebalance__selling_an_underweight_token__reverts(market, keeper):
         market["rebalancer"].rebalance([trade(market, "wbtc", "weth", 10_000)], sender=keeper)
 
 
-def test_rebalance__buying_a_token_already_in_its_band__reverts(market, keeper):
+def test_rebalance__buying_a_token_already_at_target__reverts(market, keeper):
     with ape.reverts(market["rebalancer"].IndexRebalancer__TradeAwayFromTarget, token=market["lead"].address):
         market["rebalancer"].rebalance([trade(market, "weth", "lead", 10_000)], sender=keeper)
 
