@@ -12,6 +12,7 @@ import click
 
 from analytics.audit import run_audit
 from keeper.devnet.governance_demo import run_governance_cycle
+from keeper.devnet.rebalance_demo import run_rebalance_demo
 from keeper.devnet.run import print_summaries, start_devnet, wait_for_interrupt
 
 
@@ -29,6 +30,8 @@ def cli(keep_running: bool, home_port: int, spoke_port: int):
         print_summaries(handles)
         click.echo("\n== governance: one full cycle on the home chain")
         run_governance_cycle(handles["home"])
+        click.echo("\n== the market moves; the keeper bot rebalances both chains")
+        run_rebalance_demo(handles)
         click.echo("\n== audit of both chains")
         run = run_audit([h.deployment for h in handles.values()], AUDIT_DIR, depin_file=DEPIN_EXAMPLE)
         for chain, count in run.requests_per_chain.items():

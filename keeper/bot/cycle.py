@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 
 import requests
 from web3.exceptions import TransactionNotFound
+from web3.logs import DISCARD
 
 from keeper.bot.journal import Journal
 from keeper.bot.metrics import Metrics
@@ -57,6 +58,7 @@ class ChainReport:
     gas_used: int | None = None
     weights_before: dict = field(default_factory=dict)
     rpc_requests: int = 0
+    executed: list = field(default_factory=list)  # (sell, buy, value in, value out) per confirmed trade
 
 
 def _params(state: ChainState, policy: Policy) -> PlanParams:
@@ -203,6 +205,9 @@ class Keeper:
         report.gas_used = receipt["gasUsed"]
         if receipt["status"] == 1:
             self.journal.confirmed(intent, receipt["gasUsed"])
+            rebalanced = self._rebalancer_events(chain, receipt)
+            report.executed = [(e.args.sell, e.args.buy, e.args.valueIn / 1e18, e.args.valueOut / 1e18)
+                               for e in rebalanced]
             report.status = "sent"
             self.metrics.inc("keeper_trades_total", len(report.plan.trades) if report.plan else 0, chain=chain)
             self.metrics.inc("keeper_gas_spent_total", receipt["gasUsed"], chain=chain)
@@ -213,6 +218,12 @@ class Keeper:
             self.journal.failed(intent, "reverted on chain")
             report.status, report.reason = "failed", "the transaction reverted on chain"
             self.metrics.inc("keeper_errors_total", chain=chain, kind="reverted")
+
+    def _rebalancer_events(self, chain: str, receipt) -> list:
+        deployment = next(d for d in self.deployments if d.chain == chain)
+        rebalancer = connect(deployment).eth.contract(address=deployment.address("rebalancer"),
+                                                      abi=load("IndexRebalancer").abi)
+        return rebalancer.events.Rebalanced().process_receipt(receipt, errors=DISCARD)
 
     def _settle(self, w3, chain: str) -> str:
         """Resolves every unsettled journal entry of `chain` without ever signing anything new."""
@@ -234,5 +245,6 @@ class Keeper:
                 receipt = w3.eth.wait_for_transaction_receipt(intent.tx_hash, timeout=self.policy.receipt_timeout)
             report = ChainReport(chain, "settled")
             self._record(chain, intent.id, receipt, report)
-            outcomes.append(f"intent {intent.id} {report.status} (tx {intent.tx_hash})")
+            outcome = "confirmed" if report.status == "sent" else report.status
+            outcomes.append(f"intent {intent.id} {outcome} on chain (tx {intent.tx_hash})")
         return "; ".join(outcomes)

@@ -66,6 +66,11 @@ def print_reports(reports: list[ChainReport]) -> None:
                       f"{t.expected_value_out:,.2f}, impact {t.price_impact:.3%}")
         if r.tx_hash:
             print(f"  tx {r.tx_hash}, gas {r.gas_used:,}")
+        if r.executed:
+            value_in = sum(e[2] for e in r.executed)
+            value_out = sum(e[3] for e in r.executed)
+            print(f"  executed {len(r.executed)} trade(s): {value_in:,.2f} sold for {value_out:,.2f} at reference "
+                  f"prices, {1 - value_out / value_in:.3%} paid in fees and slippage")
 
 
 def run(args: argparse.Namespace) -> int:

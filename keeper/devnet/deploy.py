@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from web3 import Web3
 
@@ -44,6 +45,7 @@ class ChainHandles:
     tokens: dict  # symbol -> contract
     vault: object
     router: object
+    deployment_dir: Path | None = None  # where the deployments file was written
 
 
 def _token_contract(sender: Sender, token: TokenSpec, weth):

@@ -47,6 +47,7 @@ def start_devnet(stack: ExitStack, ports: dict[str, int] | None = None, deployme
         handles[chain] = deploy_chain(connect(anvil.rpc_url), chain, chain_id, anvil.rpc_url, log=log)
         populate(handles[chain], log=log)
         path = save_deployment(handles[chain].deployment, deployments_dir)
+        handles[chain].deployment_dir = path.parent
         log(f"[{chain}] deployment written to {path}")
     return handles
 

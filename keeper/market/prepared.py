@@ -22,9 +22,11 @@ configuration hash). ``-0.0`` is hashed as ``0.0``; extra columns are ignored.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -35,6 +37,8 @@ from keeper.market.validate import RepairPolicy, validate_market_frame
 
 _CHAIN_SEED = b"keeper.market.v1"
 _EPOCH = np.datetime64("1970-01-01", "D")
+_DERIVED_MAX = 16  # entries of PreparedMarket.derived kept (oldest dropped first)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -71,9 +75,16 @@ class MarketSnapshot:
     @param price          (history, len(tokens)) prices, oldest first, no NaN
     @param market_cap     same shape
     @param volume         same shape
-    @param statuses       one entry per token with any row on or before as_of
     @param repairs        forward-filled days on or before as_of used by this snapshot
     @param market_digest  hex fingerprint of all raw rows dated <= as_of
+    @param columns        (len(tokens),) column of each token in the PreparedMarket's ``tokens``
+    @param seen_columns   columns of the tokens with any row on or before as_of, ascending
+    @param available      (len(seen_columns),) consecutive daily prices ending at as_of
+    @param lag            (len(seen_columns),) days since the last row (0: a row on as_of)
+    @param market_tokens  the PreparedMarket's ``tokens`` (what the columns index)
+
+    ``statuses`` (one :class:`TokenStatus` per seen token) is built from the arrays on
+    first access: a backtest asking for thousands of snapshots rarely needs it.
     """
 
     as_of: date
@@ -81,13 +92,28 @@ class MarketSnapshot:
     price: np.ndarray
     market_cap: np.ndarray
     volume: np.ndarray
-    statuses: tuple[TokenStatus, ...]
     repairs: tuple[RepairRecord, ...]
     market_digest: str
+    columns: np.ndarray
+    seen_columns: np.ndarray
+    available: np.ndarray
+    lag: np.ndarray
+    market_tokens: tuple[str, ...]
+
+    @cached_property
+    def statuses(self) -> tuple[TokenStatus, ...]:
+        """One entry per token with any row on or before as_of, in column (symbol) order."""
+        names = self.market_tokens
+        return tuple(TokenStatus(names[c], a, None if d == 0 else d)
+                     for c, a, d in zip(self.seen_columns.tolist(), self.available.tolist(), self.lag.tolist()))
 
 
 class PreparedMarket:
-    """Validated, pivoted market data (immutable). Build it with :func:`prepare_market`."""
+    """Validated, pivoted market data (immutable). Build it with :func:`prepare_market`.
+
+    :meth:`derived` keeps values that callers derive from this market once (e.g. the weight
+    pipeline's per-configuration constants) so repeated snapshots do not recompute them.
+    """
 
     def __init__(self, frame: pd.DataFrame, metadata: TokenMetadata, repair: RepairPolicy):
         self.metadata = metadata
@@ -106,13 +132,17 @@ class PreparedMarket:
             raw[col] = m
         present = np.zeros(shape, dtype=bool)
         present[t_idx, codes] = True
-        self._present = present
         self.first_idx = np.argmax(present, axis=0)
         self.last_idx = shape[0] - 1 - np.argmax(present[::-1], axis=0)
         self._digests = self._digest_chain(raw, present)
         # Forward-fill internal gaps only; validation guaranteed each is <= max_ffill_days.
         rows = np.arange(shape[0])[:, None]
         last_seen = np.maximum.accumulate(np.where(present, rows, -1), axis=0)
+        # last_seen[k, c]: latest day <= k with a raw row of token c (-1 before its first row)
+        self._last_seen = last_seen.astype(np.int32 if shape[0] < 2**31 else np.int64)
+        self._token_array = np.array(self.tokens, dtype=object)
+        self._tokens_memo: tuple[bytes, tuple[str, ...]] = (b"", ())
+        self._derived: dict[Hashable, Any] = {}
         inside = (rows >= self.first_idx) & (rows <= self.last_idx)
         src = np.where(inside, last_seen, 0)
         cols = np.arange(shape[1])[None, :]
@@ -124,6 +154,18 @@ class PreparedMarket:
         self._gaps = self._find_gaps(present, inside, last_seen)
 
     # --- public -----------------------------------------------------------------
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()`` computed once per ``key`` for this market (a few recent keys kept)."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            pass
+        value = build()
+        if len(self._derived) >= _DERIVED_MAX:
+            del self._derived[next(iter(self._derived))]
+        self._derived[key] = value
+        return value
+
     def index_for(self, as_of: date | str | None) -> int:
         """Calendar index of the latest day <= as_of (last day when None)."""
         if as_of is None:
@@ -146,8 +188,7 @@ class PreparedMarket:
             raise ValueError("history must be >= 1")
         k = self.index_for(as_of)
         seen = self.first_idx <= k
-        present_k = self._present[: k + 1]
-        last_row = np.where(seen, k - np.argmax(present_k[::-1], axis=0), -1)
+        last_row = self._last_seen[k].astype(np.int64)  # -1 where not seen
         lag = k - last_row
         fill_tail = seen & (lag > 0) & (lag <= self.repair.max_ffill_days)
         # A token with data on as_of (or filled up to it) has a contiguous run from first_idx.
@@ -157,9 +198,9 @@ class PreparedMarket:
         cols = np.flatnonzero(usable)
         lo = k - history + 1
         windows = {}
+        tails = fill_tail[cols]
         for col, f in self._filled.items():
-            w = f[lo: k + 1, cols].copy()
-            tails = fill_tail[cols]
+            w = np.take(f[lo: k + 1], cols, axis=1)  # a C-ordered copy
             if tails.any():
                 # filled matrix stops at last_idx <= k for these tokens: carry the last row
                 for j in np.flatnonzero(tails):
@@ -168,16 +209,23 @@ class PreparedMarket:
                     w[start:, j] = f[last_row[c], c]
             w.setflags(write=False)
             windows[col] = w
-        statuses = tuple(
-            TokenStatus(self.tokens[c], int(available[c]), None if lag[c] == 0 else int(lag[c]))
-            for c in np.flatnonzero(seen))
+        seen_cols = np.flatnonzero(seen)
         repairs = self._repairs_until(k, fill_tail, last_row)
+        cols.setflags(write=False)
         return MarketSnapshot(
-            as_of=self.dates[k].astype(object), tokens=tuple(self.tokens[c] for c in cols),
+            as_of=self.dates[k].astype(object), tokens=self._tokens_at(cols),
             price=windows["price"], market_cap=windows["market_cap"], volume=windows["volume"],
-            statuses=statuses, repairs=repairs, market_digest=self._digests[k].hex())
+            repairs=repairs, market_digest=self._digests[k].hex(), columns=cols, seen_columns=seen_cols,
+            available=available[seen_cols], lag=lag[seen_cols], market_tokens=self.tokens)
 
     # --- internals ----------------------------------------------------------------
+    def _tokens_at(self, cols: np.ndarray) -> tuple[str, ...]:
+        """Symbols of ``cols``; the last answer is reused (the usable set rarely changes day to day)."""
+        key = cols.tobytes()
+        if key != self._tokens_memo[0]:
+            self._tokens_memo = (key, tuple(self._token_array[cols].tolist()))
+        return self._tokens_memo[1]
+
     def _digest_chain(self, raw: dict[str, np.ndarray], present: np.ndarray) -> list[bytes]:
         values = np.stack([raw["price"], raw["market_cap"], raw["volume"]], axis=2).astype("<f8")
         ordinals = (self.dates - _EPOCH).astype("<i8")
