@@ -62,6 +62,7 @@ bench-gas: install
 
 bench-keeper: install
 	$(BIN)/python bench/bench_keeper_weights.py
+	$(BIN)/python bench/bench_keeper_cycle.py
 
 # Optional: a PyPortfolioOpt reference in its own venv (never in the project's); bench-keeper uses it when present.
 bench/.venv-ref/bin/python:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import requests
-from web3.exceptions import TransactionNotFound
+from web3.exceptions import TransactionNotFound, Web3RPCError
 from web3.logs import DISCARD
 
 from keeper.bot.journal import Journal
@@ -25,6 +25,7 @@ from keeper.chain.deployments import ChainDeployment
 from keeper.chain.errors import ChainError, TransactionReverted
 from keeper.chain.rpc import connect
 from keeper.chain.tx import Sender
+from keeper.exceptions import KeeperError
 from keeper.rebalance.planner import Plan, PlanParams, plan_rebalance
 from keeper.rebalance.triggers import AbsoluteBand, Trigger, should_rebalance
 
@@ -41,6 +42,7 @@ class Policy:
     min_out_slippage_bps: int = 50  # each trade's min-out below its simulated output
     safety_margin_bps: int = 20  # planner limits sit this far inside the on-chain ones
     max_cost_bps: float = 150.0  # skip when fees + impact + gas exceed this share of the value traded
+    max_trades: int = 8  # per rebalance transaction (each trade re-values the basket and rewrites it on chain)
     base_fee_ceiling_gwei: float = 200.0
     gas_multiplier: float = 1.3
     confirmations: int = 1
@@ -66,7 +68,8 @@ def _params(state: ChainState, policy: Policy) -> PlanParams:
     return PlanParams(band_bps=b.tolerance_bps, max_impact_bps=policy.max_impact_bps,
                       slippage_bps=policy.min_out_slippage_bps,
                       max_value_loss_bps=max(b.max_slippage_bps - policy.safety_margin_bps, 1),
-                      max_trade_nav_bps=max(b.max_trade_bps - policy.safety_margin_bps, 1))
+                      max_trade_nav_bps=max(b.max_trade_bps - policy.safety_margin_bps, 1),
+                      max_trades=policy.max_trades)
 
 
 def _trades_arg(plan: Plan) -> list[tuple]:
@@ -101,10 +104,18 @@ class Keeper:
         for deployment in self.deployments:
             try:
                 report = self.run_chain(deployment, mode)
+            except TransactionReverted as exc:  # the simulation refused the plan: nothing was sent
+                report = ChainReport(deployment.chain, "rejected", str(exc))
+                self.metrics.inc("keeper_errors_total", chain=deployment.chain, kind="simulation_reverted")
+                log.error(json.dumps({"event": "rejected", "chain": deployment.chain, "error": str(exc)}))
             except (ChainError, requests.ConnectionError, requests.Timeout) as exc:
                 report = ChainReport(deployment.chain, "down", str(exc))
                 self.metrics.inc("keeper_errors_total", chain=deployment.chain, kind="chain_down")
                 log.warning(json.dumps({"event": "chain_down", "chain": deployment.chain, "error": str(exc)}))
+            except (KeeperError, Web3RPCError) as exc:  # this chain's problem: report it, go on with the others
+                report = ChainReport(deployment.chain, "error", str(exc))
+                self.metrics.inc("keeper_errors_total", chain=deployment.chain, kind=type(exc).__name__)
+                log.error(json.dumps({"event": "error", "chain": deployment.chain, "error": str(exc)}))
             reports.append(report)
         self.metrics.inc("keeper_cycles_total")
         return reports

@@ -84,16 +84,20 @@ def screen_anomalies(tokens: Sequence[str], prices: np.ndarray, volumes: np.ndar
     vz, vmed, vmad = robust_z(lv[:-1], lv[-1])
     stale = stale_days(prices[-(w + 1):])
     findings: list[AnomalyFinding] = []
-    for j, tok in enumerate(tokens):
-        if abs(rz[j]) > cfg.max_return_z:
+    flag_r = np.abs(rz) > cfg.max_return_z
+    flag_v = np.abs(vz) > cfg.max_volume_z
+    flag_s = stale >= cfg.max_stale_days
+    for j in np.flatnonzero(flag_r | flag_v | flag_s).tolist():  # token order, as the report lists them
+        tok = tokens[j]
+        if flag_r[j]:
             findings.append(AnomalyFinding(tok, "last_return_robust_z", float(rz[j]), cfg.max_return_z,
                                            f"last log return {rets[-1, j]:+.4g} vs median {rmed[j]:+.4g}, "
                                            f"MAD {rmad[j]:.4g} over {w} days"))
-        if abs(vz[j]) > cfg.max_volume_z:
+        if flag_v[j]:
             findings.append(AnomalyFinding(tok, "last_volume_robust_z", float(vz[j]), cfg.max_volume_z,
                                            f"last volume {volumes[-1, j]:.4g} vs median {np.expm1(vmed[j]):.4g} "
                                            f"(log MAD {vmad[j]:.4g}) over {w} days"))
-        if stale[j] >= cfg.max_stale_days:
+        if flag_s[j]:
             findings.append(AnomalyFinding(tok, "stale_price_days", float(stale[j]), float(cfg.max_stale_days),
                                            f"price unchanged at {prices[-1, j]:.6g} for {int(stale[j])} day(s)"))
     return tuple(findings)

@@ -27,7 +27,8 @@ with tolerance 1e-9 and an error is raised rather than returning a violation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -36,18 +37,43 @@ from keeper.market.schema import RISK_TIERS, SECTORS
 from keeper.weights._clip import clipped_sum, clipped_sum_shift
 from keeper.weights.config import ConstraintConfig
 from keeper.weights.feasibility import Bounds, check_feasibility
-from keeper.weights.report import Exclusion, ReportStep, weight_changes
+from keeper.weights.report import Deferred, Exclusion, ReportStep, weight_changes
 
 TOLERANCE = 1e-9
 _MAX_SWEEPS = 20_000
 _TIERS = tuple(sorted(RISK_TIERS))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ConstraintOutcome:
+    """Constrained weights, the report steps, and the tokens left out.
+
+    @param excluded (N,) True for the tokens excluded by ``max_tokens`` or ``min_weight``;
+                    ``exclusions`` holds their records (built on first access)
+    """
+
     weights: np.ndarray
     steps: tuple[ReportStep, ...]
-    exclusions: tuple[Exclusion, ...]
+    excluded: np.ndarray
+    exclusion_parts: tuple[Deferred, ...] = field(default=(), repr=False)
+
+    @cached_property
+    def exclusions(self) -> tuple[Exclusion, ...]:
+        return tuple(e for part in self.exclusion_parts for e in part())
+
+
+@dataclass(frozen=True, eq=False)
+class ConstraintPlan:
+    """The numeric bounds of one :class:`ConstraintConfig` (computed once, reused per call)."""
+
+    config: ConstraintConfig
+    bounds: Bounds
+    target_bounds: Bounds | None
+
+    @classmethod
+    def of(cls, cfg: ConstraintConfig) -> ConstraintPlan:
+        return cls(cfg, bounds_from_config(cfg), bounds_from_config(cfg, use_targets=True)
+                   if cfg.has_tier_targets else None)
 
 
 def bounds_from_config(cfg: ConstraintConfig, use_targets: bool = False) -> Bounds:
@@ -62,6 +88,13 @@ def bounds_from_config(cfg: ConstraintConfig, use_targets: bool = False) -> Boun
                   _TIERS, lo, hi, "tier_target" if use_targets else "tier")
 
 
+def _normalised(raw: np.ndarray) -> np.ndarray:
+    r = np.asarray(raw, dtype=np.float64)
+    if not (np.all(np.isfinite(r)) and np.all(r >= 0) and r.sum() > 0):
+        raise MethodologyError("raw weights must be finite, >= 0 and not all zero")
+    return r / float(r.sum())
+
+
 def apply_constraints(tokens: Sequence[str], raw: np.ndarray, sectors: Sequence[str], tiers: Sequence[str],
                       cfg: ConstraintConfig) -> ConstraintOutcome:
     """Run steps 1-4 of the module docstring on raw weights (> = 0, any positive sum).
@@ -69,54 +102,65 @@ def apply_constraints(tokens: Sequence[str], raw: np.ndarray, sectors: Sequence[
     @param sectors, tiers per-token sector and risk tier
     @raises ConstraintConflictError when the constraints cannot hold on the tokens left
     """
-    tokens = tuple(tokens)
-    r = np.asarray(raw, dtype=np.float64)
-    if not (np.all(np.isfinite(r)) and np.all(r >= 0) and r.sum() > 0):
-        raise MethodologyError("raw weights must be finite, >= 0 and not all zero")
-    r = r / float(r.sum())
+    r = _normalised(raw)
     s_idx = np.array([SECTORS.index(s) for s in sectors], dtype=np.intp)
     t_idx = np.array([_TIERS.index(t) for t in tiers], dtype=np.intp)
+    return _apply(tuple(tokens), r, s_idx, t_idx, ConstraintPlan.of(cfg))
+
+
+def apply_constraints_indexed(tokens: Sequence[str], raw: np.ndarray, s_idx: np.ndarray, t_idx: np.ndarray,
+                              plan: ConstraintPlan) -> ConstraintOutcome:
+    """:func:`apply_constraints` with sectors and tiers as indices into ``SECTORS`` and the
+    sorted ``RISK_TIERS``, and the bounds of a prepared :class:`ConstraintPlan`."""
+    return _apply(tuple(tokens), _normalised(raw), np.asarray(s_idx, dtype=np.intp),
+                  np.asarray(t_idx, dtype=np.intp), plan)
+
+
+def _apply(tokens: tuple[str, ...], r: np.ndarray, s_idx: np.ndarray, t_idx: np.ndarray,
+           plan: ConstraintPlan) -> ConstraintOutcome:
+    cfg = plan.config
     steps: list[ReportStep] = []
-    exclusions: list[Exclusion] = []
+    parts: list[Deferred] = []
     context: list[str] = []
+    excluded = np.zeros(len(tokens), dtype=bool)
 
     if cfg.max_tokens is not None and int(np.sum(r > 0)) > cfg.max_tokens:
-        order = sorted(range(len(tokens)), key=lambda i: (-r[i], tokens[i]))
+        k = cfg.max_tokens
+        order = np.lexsort((_symbol_rank(tokens), -r))  # largest raw weight first, ties by symbol
         keep = np.zeros(len(tokens), bool)
-        keep[order[: cfg.max_tokens]] = True
-        dropped = np.flatnonzero(~keep & (r > 0))
-        dropped_set = set(dropped.tolist())
-        for rank, i in enumerate(order, start=1):
-            if i in dropped_set:
-                exclusions.append(Exclusion(tokens[i], "max_tokens", "raw_weight_rank", rank, cfg.max_tokens,
-                                            f"raw weight {r[i]:.6g}"))
+        keep[order[:k]] = True
+        dropped = ~keep & (r > 0)
+        rest = order[k:]
+        ranked = np.flatnonzero(r[rest] > 0)  # the dropped tokens, in rank order
+        parts.append(Deferred(_max_tokens_exclusions, tokens, r, rest[ranked], ranked + k + 1, k))
         new = np.where(keep, r, 0.0)
         new /= new.sum()
-        steps.append(ReportStep("max_tokens", f"keep the {cfg.max_tokens} largest raw weights",
-                                weight_changes(tokens, r, new), (f"excluded {len(dropped)} token(s)",)))
-        context.append(f"max_tokens={cfg.max_tokens} kept {cfg.max_tokens} of {int(np.sum(r > 0))} tokens")
+        steps.append(ReportStep("max_tokens", f"keep the {k} largest raw weights",
+                                Deferred(weight_changes, tokens, r, new),
+                                (f"excluded {int(dropped.sum())} token(s)",)))
+        context.append(f"max_tokens={k} kept {k} of {int(np.sum(r > 0))} tokens")
+        excluded |= dropped
         r = new
 
     if cfg.has_tier_targets:
         new, notes = _scale_to_targets(r, t_idx, cfg)
         steps.append(ReportStep("tier_targets", "rescale raw weights within each risk tier to the tier targets",
-                                weight_changes(tokens, r, new), notes))
+                                Deferred(weight_changes, tokens, r, new), notes))
         r = new
 
     while True:
         support = r > 0
         notes: list[str] = []
         bounds = None
-        if cfg.has_tier_targets:
-            target_bounds = bounds_from_config(cfg, use_targets=True)
-            conflicts = check_feasibility(support, s_idx, t_idx, target_bounds)
+        if plan.target_bounds is not None:
+            conflicts = check_feasibility(support, s_idx, t_idx, plan.target_bounds)
             if conflicts:
                 notes.append("tier targets relaxed to [floor, cap]: " + " | ".join(c.message for c in conflicts))
             else:
-                bounds = target_bounds
+                bounds = plan.target_bounds
                 notes.append("tier totals pinned to their targets")
         if bounds is None:
-            bounds = bounds_from_config(cfg)
+            bounds = plan.bounds
             conflicts = check_feasibility(support, s_idx, t_idx, bounds)
             if conflicts:
                 extra = tuple(n for n, flag in (("max_tokens", any("max_tokens" in c for c in context)),
@@ -127,16 +171,16 @@ def apply_constraints(tokens: Sequence[str], raw: np.ndarray, sectors: Sequence[
         below = (w > 0) & (w < cfg.min_weight - TOLERANCE)
         if not below.any():
             break
-        dropped = [tokens[i] for i in np.flatnonzero(below)]
-        for i in np.flatnonzero(below):
-            exclusions.append(Exclusion(tokens[i], "below_min_weight", "weight", float(w[i]), cfg.min_weight,
-                                        "would end below the minimum weight"))
-        context.append(f"min_weight={cfg.min_weight:g} excluded {dropped}")
+        idx = np.flatnonzero(below)
+        dropped_names = [tokens[i] for i in idx]
+        parts.append(Deferred(_min_weight_exclusions, tokens, w, idx, cfg.min_weight))
+        context.append(f"min_weight={cfg.min_weight:g} excluded {dropped_names}")
         new = np.where(below, 0.0, r)
         if new.sum() > 0:  # with nothing left the feasibility check above reports the conflict
             new /= new.sum()
         steps.append(ReportStep("min_weight", f"exclude tokens that would end below {cfg.min_weight:g}",
-                                weight_changes(tokens, r, new), (f"excluded {dropped}",)))
+                                Deferred(weight_changes, tokens, r, new), (f"excluded {dropped_names}",)))
+        excluded |= below
         r = new
 
     problems = violations(w, s_idx, t_idx, bounds, cfg.min_weight)
@@ -145,12 +189,32 @@ def apply_constraints(tokens: Sequence[str], raw: np.ndarray, sectors: Sequence[
     notes.extend(_binding_notes(w, r, s_idx, t_idx, bounds, theta))
     steps.append(ReportStep(
         "constraints", "closest weights (chi-square distance to raw) meeting token, sector and tier limits",
-        weight_changes(tokens, r, w), tuple(notes),
+        Deferred(weight_changes, tokens, r, w), tuple(notes),
         {"sector_multipliers": {bounds.sectors[s]: theta["sector"][s] for s in range(len(bounds.sectors))
                                 if theta["sector"][s] != 0},
          "tier_multipliers": {bounds.tiers[t]: theta["tier"][t] for t in range(len(bounds.tiers))
                               if theta["tier"][t] != 0}}))
-    return ConstraintOutcome(w, tuple(steps), tuple(exclusions))
+    return ConstraintOutcome(w, tuple(steps), excluded, tuple(parts))
+
+
+def _symbol_rank(tokens: tuple[str, ...]) -> np.ndarray:
+    """Position of each token in symbol order."""
+    order = sorted(range(len(tokens)), key=tokens.__getitem__)
+    rank = np.empty(len(tokens), dtype=np.intp)
+    rank[order] = np.arange(len(tokens))
+    return rank
+
+
+def _max_tokens_exclusions(tokens: tuple[str, ...], r: np.ndarray, dropped: np.ndarray, ranks: np.ndarray,
+                           max_tokens: int) -> list[Exclusion]:
+    return [Exclusion(tokens[i], "max_tokens", "raw_weight_rank", rank, max_tokens, f"raw weight {x:.6g}")
+            for i, rank, x in zip(dropped.tolist(), ranks.tolist(), r[dropped].tolist())]
+
+
+def _min_weight_exclusions(tokens: tuple[str, ...], w: np.ndarray, below: np.ndarray,
+                           min_weight: float) -> list[Exclusion]:
+    return [Exclusion(tokens[i], "below_min_weight", "weight", x, min_weight, "would end below the minimum weight")
+            for i, x in zip(below.tolist(), w[below].tolist())]
 
 
 def _scale_to_targets(r: np.ndarray, t_idx: np.ndarray, cfg: ConstraintConfig) -> tuple[np.ndarray, tuple[str, ...]]:
@@ -187,27 +251,29 @@ def project(raw: np.ndarray, bounds: Bounds, s_idx: np.ndarray, t_idx: np.ndarra
         m = np.flatnonzero(ts == t)
         if m.size and (bounds.tier_lo[t] > 0 or cap[m].sum() > bounds.tier_hi[t]):
             groups.append(("tier", t, m, float(bounds.tier_lo[t]), float(bounds.tier_hi[t])))
+    # Groups of one kind are disjoint, so within a sweep each kind's groups are updated at once
+    # (a "layer"); every number is computed exactly as group by group, in the same order.
+    layers = [_Layer(groups, [k for k, g in enumerate(groups) if g[0] == kind], r, cap)
+              for kind in ("sum", "sector", "tier")]
+    layers = [layer for layer in layers if layer.ks]
     theta = np.zeros(len(groups))
     total = np.zeros(r.size)  # sum of the multipliers of each token's groups
-    member = np.zeros((len(groups), r.size))
-    for k, g in enumerate(groups):
-        member[k, g[2]] = 1.0
+    member = None
     for _ in range(_MAX_SWEEPS):
-        for k, (_, _, m, lo, hi) in enumerate(groups):
-            a = 1.0 - (total[m] - theta[k])
-            s0 = clipped_sum(r[m], a, cap[m], 0.0)
-            new = clipped_sum_shift(r[m], a, cap[m], hi) if s0 > hi else (
-                clipped_sum_shift(r[m], a, cap[m], lo) if s0 < lo else 0.0)
-            total[m] += new - theta[k]
-            theta[k] = new
+        for layer in layers:
+            layer.sweep(theta, total)
         w = np.minimum(np.maximum(r * (1.0 - total), 0.0), cap)
-        if _kkt_ok(w, groups, theta):
+        if _kkt_ok_layers(w, layers, theta):
             break
         # Coordinate ascent can crawl when group constraints are nearly dependent; the map
         # theta -> group sums is piecewise linear, so one Newton step on the groups that are
         # currently active lands exactly once the active pattern is right.
+        if member is None:
+            member = np.zeros((len(groups), r.size))
+            for k, g in enumerate(groups):
+                member[k, g[2]] = 1.0
         theta, total, w = _newton_step(r, cap, groups, member, theta, total, w)
-        if _kkt_ok(w, groups, theta):
+        if _kkt_ok_layers(w, layers, theta):
             break
     else:
         raise OptimisationError("constraint projection did not converge; constraints are (nearly) degenerate")
@@ -217,6 +283,51 @@ def project(raw: np.ndarray, bounds: Bounds, s_idx: np.ndarray, t_idx: np.ndarra
     for k, (kind, idx, _, _, _) in enumerate(groups):
         mult[kind][idx] = theta[k]
     return out, mult
+
+
+class _Layer:
+    """Disjoint groups of the projection, their members laid out contiguously.
+
+    One exact coordinate step per group (Hildreth): with a_i = 1 - (multipliers of token i's
+    groups other than this one), the group's clipped sum at multiplier 0 decides whether
+    the multiplier is 0 or the shift that puts the sum on the violated bound.
+    """
+
+    __slots__ = ("ks", "pos", "gid", "edges", "r", "cap", "lo", "hi")
+
+    def __init__(self, groups: list, ks: list[int], r: np.ndarray, cap: np.ndarray):
+        self.ks = ks
+        members = [groups[k][2] for k in ks]
+        self.pos = np.concatenate(members) if ks else np.zeros(0, dtype=np.intp)
+        sizes = [m.size for m in members]
+        self.gid = np.repeat(np.arange(len(ks)), sizes)
+        self.edges = np.concatenate([[0], np.cumsum(sizes)]).tolist()
+        self.r, self.cap = r[self.pos], cap[self.pos]
+        self.lo = [groups[k][3] for k in ks]
+        self.hi = [groups[k][4] for k in ks]
+
+    def sums(self, x: np.ndarray) -> list[float]:
+        """Per group: sum of ``x`` (laid out like ``pos``) over its members, in member order."""
+        e = self.edges
+        return [float(x[e[j]: e[j + 1]].sum()) for j in range(len(self.ks))]
+
+    def sweep(self, theta: np.ndarray, total: np.ndarray) -> None:
+        own = theta[self.ks]
+        tot = total[self.pos]
+        a = 1.0 - (tot - own[self.gid])
+        s0 = self.sums(np.minimum(np.maximum(self.r * a, 0.0), self.cap))  # clipped_sum at theta = 0
+        step = np.zeros(len(self.ks))
+        e = self.edges
+        for j, k in enumerate(self.ks):
+            lo, hi = self.lo[j], self.hi[j]
+            if s0[j] > hi or s0[j] < lo:
+                sl = slice(e[j], e[j + 1])
+                new = clipped_sum_shift(self.r[sl], a[sl], self.cap[sl], hi if s0[j] > hi else lo)
+            else:
+                new = 0.0
+            step[j] = new - theta[k]
+            theta[k] = new
+        total[self.pos] = tot + step[self.gid]
 
 
 def _newton_step(r: np.ndarray, cap: np.ndarray, groups: list, member: np.ndarray, theta: np.ndarray,
@@ -256,6 +367,17 @@ def _kkt_ok(w: np.ndarray, groups: list, theta: np.ndarray, tol: float = 1e-13) 
             return False
         if theta[k] > 0 and s < hi - tol or theta[k] < 0 and s > lo + tol:
             return False  # multiplier active on a constraint that no longer binds
+    return True
+
+
+def _kkt_ok_layers(w: np.ndarray, layers: list[_Layer], theta: np.ndarray, tol: float = 1e-13) -> bool:
+    """:func:`_kkt_ok` with the group sums taken layer by layer (same sums, same order)."""
+    for layer in layers:
+        for k, s, lo, hi in zip(layer.ks, layer.sums(w[layer.pos]), layer.lo, layer.hi):
+            if s > hi + tol or s < lo - tol:
+                return False
+            if theta[k] > 0 and s < hi - tol or theta[k] < 0 and s > lo + tol:
+                return False  # multiplier active on a constraint that no longer binds
     return True
 
 

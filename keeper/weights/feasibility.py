@@ -59,8 +59,40 @@ def check_feasibility(support: np.ndarray, sector_idx: np.ndarray, tier_idx: np.
     @param sector_idx (N,) index into bounds.sectors; @param tier_idx (N,) into bounds.tiers
     """
     n_s, n_t = len(bounds.sectors), len(bounds.tiers)
-    counts = np.zeros((n_t, n_s))
-    np.add.at(counts, (tier_idx[support], sector_idx[support]), 1.0)
+    cells = _wrapped(np.asarray(tier_idx)[support], n_t) * n_s + _wrapped(np.asarray(sector_idx)[support], n_s)
+    counts = np.bincount(cells, minlength=n_t * n_s).reshape(n_t, n_s).astype(np.float64)
+    # The answer depends only on the token counts per (tier, sector) cell and the bounds,
+    # which rarely change between the rebalance dates of a backtest: remember recent ones.
+    key = (counts.tobytes(), n_t, n_s, _bounds_key(bounds))
+    hit = _MEMO.get(key)
+    if hit is None:
+        hit = tuple(_conflicts(counts, bounds))
+        if len(_MEMO) >= _MEMO_MAX:
+            del _MEMO[next(iter(_MEMO))]
+        _MEMO[key] = hit
+    return list(hit)
+
+
+_MEMO: dict[tuple, tuple[Conflict, ...]] = {}
+_MEMO_MAX = 256
+
+
+def _wrapped(idx: np.ndarray, n: int) -> np.ndarray:
+    """Indices into n items as numpy indexing reads them (negative from the end)."""
+    idx = idx.astype(np.intp, copy=False)
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        raise IndexError(f"index out of range for {n} item(s)")
+    return np.where(idx < 0, idx + n, idx)
+
+
+def _bounds_key(bounds: Bounds) -> tuple:
+    arrays = (np.asarray(bounds.sector_cap), np.asarray(bounds.tier_lo), np.asarray(bounds.tier_hi))
+    return (float(bounds.token_cap).hex(), tuple(bounds.sectors), tuple(bounds.tiers), bounds.tier_label,
+            *((a.dtype.str, a.shape, a.tobytes()) for a in arrays))
+
+
+def _conflicts(counts: np.ndarray, bounds: Bounds) -> list[Conflict]:
+    n_t = len(bounds.tiers)
     cap_cells = counts * min(bounds.token_cap, 1.0)
     violated: list[tuple[str, frozenset[int], Conflict]] = []
     tier_sets = [frozenset(c) for r in range(n_t + 1) for c in combinations(range(n_t), r)]

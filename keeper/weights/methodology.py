@@ -72,14 +72,18 @@ class Methodology:
         return lookback_days + 1 if self.uses_returns else 1
 
 
+def _zero_cap_tokens(inp: MethodologyInput) -> list[str]:
+    return [inp.tokens[i] for i in np.flatnonzero(np.asarray(inp.market_caps) == 0).tolist()]
+
+
 def _market_cap(inp: MethodologyInput) -> MethodologyOutput:
-    zero = [t for t, c in zip(inp.tokens, inp.market_caps) if c == 0]
+    zero = _zero_cap_tokens(inp)
     notes = (f"zero market cap -> weight 0: {zero}",) if zero else ()
     return MethodologyOutput(market_cap.market_cap_weights(inp.market_caps, "linear"), notes)
 
 
 def _market_cap_sqrt(inp: MethodologyInput) -> MethodologyOutput:
-    zero = [t for t, c in zip(inp.tokens, inp.market_caps) if c == 0]
+    zero = _zero_cap_tokens(inp)
     notes = (f"zero market cap -> weight 0: {zero}",) if zero else ()
     return MethodologyOutput(market_cap.market_cap_weights(inp.market_caps, "sqrt"), notes)
 

@@ -13,27 +13,37 @@ Steps, in order, each recorded in ``WeightResult.steps``:
 The function is pure: same inputs, same weights and same ``inputs_hash``, byte for byte.
 For repeated calls on one history (backtests) pass a :class:`PreparedMarket` built once
 with :func:`keeper.market.prepare_market`; results are identical to passing the table.
+What never changes between such calls (the hash's serialised configuration and metadata,
+sector/tier indices, constraint bounds) is derived once per (PreparedMarket, metadata,
+config) objects, and the per-token parts of the report (weight changes, exclusion records,
+statuses) are built only when the result's ``steps``/``exclusions``/... are first read.
+:func:`compute_weight_vector` runs the very same computation for a caller that only needs
+the weights as a vector and the inputs hash (a backtester), without building the result.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 
 import numpy as np
 import pandas as pd
 
 from keeper.exceptions import ConfigError, NoEligibleTokensError
 from keeper.market.prepared import MarketSnapshot, PreparedMarket, prepare_market
-from keeper.market.schema import TokenMetadata
+from keeper.market.schema import RISK_TIERS, SECTORS, TokenMetadata
 from keeper.weights import anomaly, momentum
+from keeper.weights.anomaly import AnomalyFinding
 from keeper.weights.config import MethodologyConfig
-from keeper.weights.constraints import apply_constraints
-from keeper.weights.hashing import inputs_hash
-from keeper.weights.methodology import MethodologyInput, get_methodology
-from keeper.weights.report import Exclusion, ReportStep, weight_changes
+from keeper.weights.constraints import ConstraintOutcome, ConstraintPlan, apply_constraints_indexed
+from keeper.weights.hashing import InputsHasher
+from keeper.weights.methodology import Methodology, MethodologyInput, get_methodology
+from keeper.weights.report import Deferred, Exclusion, ReportStep, weight_changes
 from keeper.weights.result import WeightResult
 
 ENGINE_VERSION = "1.0.0"
+_TIERS = tuple(sorted(RISK_TIERS))
 
 
 def history_required(config: MethodologyConfig) -> int:
@@ -58,8 +68,119 @@ def compute_target_weights(market: pd.DataFrame | PreparedMarket, metadata: Toke
     @raises DataValidationError, ConstraintConflictError, NoEligibleTokensError,
             MethodologyError, ConfigError (all KeeperError)
     """
+    return _compute(market, metadata, config, as_of).result()
+
+
+class WeightVector:
+    """Target weights as a dense vector over a PreparedMarket's tokens, plus the inputs hash.
+
+    @param tokens   the PreparedMarket's ``tokens`` (symbol order)
+    @param weights  (len(tokens),) read-only; the result's weights, 0.0 for tokens not held
+    @param inputs_hash, as_of as in the :class:`WeightResult` (:meth:`result` builds it)
+    """
+
+    __slots__ = ("as_of", "inputs_hash", "tokens", "weights", "_computation", "_result")
+
+    def __init__(self, computation: _Computation):
+        c = computation
+        dense = np.zeros(len(c.prepared.tokens))
+        dense[c.columns[c.held]] = c.weights[c.held]
+        dense.setflags(write=False)
+        self.as_of, self.inputs_hash, self.tokens, self.weights = c.as_of, c.inputs_hash, c.prepared.tokens, dense
+        self._computation = c
+        self._result: WeightResult | None = None
+
+    def result(self) -> WeightResult:
+        """The full :class:`WeightResult` of this computation (what compute_target_weights returns)."""
+        if self._result is None:
+            self._result = self._computation.result()
+        return self._result
+
+
+def compute_weight_vector(prepared: PreparedMarket, metadata: TokenMetadata, config: MethodologyConfig,
+                          as_of: date | str | None = None) -> WeightVector:
+    """:func:`compute_target_weights` on a PreparedMarket, answered as a :class:`WeightVector`.
+
+    The same computation (same weights, same inputs hash, same errors); only the
+    :class:`WeightResult` and its per-token records are not built unless asked for.
+    """
+    if not isinstance(prepared, PreparedMarket):
+        raise TypeError("compute_weight_vector needs a PreparedMarket (see keeper.market.prepare_market)")
+    return WeightVector(_compute(prepared, metadata, config, as_of))
+
+
+@dataclass(frozen=True, eq=False)
+class _Setup:
+    """What never changes between calls on one PreparedMarket + metadata + config."""
+
+    metadata: TokenMetadata
+    config: MethodologyConfig
+    method: Methodology
+    history: int
+    version: str
+    hasher: InputsHasher
+    sector_of: np.ndarray  # per PreparedMarket column: index into SECTORS
+    tier_of: np.ndarray  # per column: index into the sorted RISK_TIERS
+    plan: ConstraintPlan
+
+
+def _setup(prepared: PreparedMarket, metadata: TokenMetadata, config: MethodologyConfig) -> _Setup:
+    # Keyed by identity: the entry holds both objects, so their ids cannot be reused while it exists.
+    setup = prepared.derived(("keeper.weights.pipeline", id(metadata), id(config)),
+                             lambda: _build_setup(prepared, metadata, config))
+    if setup.metadata is not metadata or setup.config is not config:  # pragma: no cover - defensive
+        setup = _build_setup(prepared, metadata, config)
+    return setup
+
+
+def _build_setup(prepared: PreparedMarket, metadata: TokenMetadata, config: MethodologyConfig) -> _Setup:
+    method = get_methodology(config.methodology)
+    history = history_required(config)
+    version = method.version
+    if config.momentum is not None:
+        version = f"{method.version}+momentum.{momentum.VERSION}"
+    hasher = InputsHasher(engine_version=ENGINE_VERSION, methodology_id=config.methodology_id,
+                          methodology_version=version, config=config, metadata=metadata)
+    sector_of = np.array([SECTORS.index(metadata[t].sector) for t in prepared.tokens], dtype=np.intp)
+    tier_of = np.array([_TIERS.index(metadata[t].risk_tier) for t in prepared.tokens], dtype=np.intp)
+    for a in (sector_of, tier_of):
+        a.setflags(write=False)
+    return _Setup(metadata, config, method, history, version, hasher, sector_of, tier_of,
+                  ConstraintPlan.of(config.constraints))
+
+
+@dataclass(frozen=True, eq=False)
+class _Computation:
+    """One weight computation in compact form; :meth:`result` builds the WeightResult."""
+
+    prepared: PreparedMarket
+    setup: _Setup
+    snap: MarketSnapshot
+    findings: tuple[AnomalyFinding, ...]
+    tokens: tuple[str, ...]
+    columns: np.ndarray  # PreparedMarket column of each token
+    steps: tuple[ReportStep, ...]
+    outcome: ConstraintOutcome
+    weights: np.ndarray
+    held: np.ndarray
+    inputs_hash: str
+    as_of: str
+
+    def result(self) -> WeightResult:
+        config = self.setup.config
+        return WeightResult(
+            as_of=self.as_of, methodology_id=config.methodology_id, methodology_version=self.setup.version,
+            engine_version=ENGINE_VERSION, inputs_hash=self.inputs_hash,
+            weights=dict(zip(compress(self.tokens, self.held.tolist()), self.weights[self.held].tolist())),
+            exclusions=Deferred(_sorted_exclusions, self), repairs=self.snap.repairs, steps=self.steps,
+            classification=Deferred(_classification, self), config=Deferred(config.to_dict),
+            zero_weight=Deferred(_zero_weight, self))
+
+
+def _compute(market: pd.DataFrame | PreparedMarket, metadata: TokenMetadata, config: MethodologyConfig,
+             as_of: date | str | None) -> _Computation:
     if isinstance(market, PreparedMarket):
-        if market.metadata != metadata:
+        if market.metadata is not metadata and market.metadata != metadata:
             raise ConfigError("PreparedMarket was built with different token metadata")
         if market.repair != config.repair:
             raise ConfigError(f"PreparedMarket was built with repair policy {market.repair}, "
@@ -67,18 +188,15 @@ def compute_target_weights(market: pd.DataFrame | PreparedMarket, metadata: Toke
         prepared = market
     else:
         prepared = prepare_market(market, metadata, config.repair)
-    method = get_methodology(config.methodology)
-    history = history_required(config)
+    setup = _setup(prepared, metadata, config)
+    method, history = setup.method, setup.history
     snap = prepared.snapshot(as_of, history)
 
-    exclusions = list(_eligibility_exclusions(snap, metadata, history, config.repair.max_ffill_days))
     steps = [ReportStep("eligibility", f"tokens with a row on {snap.as_of} (or filled up to it) and at "
                                        f"least {history} consecutive daily prices",
                         notes=(f"{len(snap.tokens)} of {len(metadata)} metadata token(s) eligible",))]
 
     findings = anomaly.screen_anomalies(snap.tokens, snap.price, snap.volume, config.anomaly)
-    flagged = {f.token for f in findings}
-    exclusions += [Exclusion(f.token, "anomaly", f.metric, f.value, f.threshold, f.detail) for f in findings]
     steps.append(ReportStep(
         "anomaly_screen",
         "robust z-score screen of last-day return and volume, and stale prices" if config.anomaly.enabled
@@ -86,20 +204,26 @@ def compute_target_weights(market: pd.DataFrame | PreparedMarket, metadata: Toke
         notes=tuple(f"{f.token}: {f.metric} = {f.value:.4g} (threshold {f.threshold:g})" for f in findings),
         details={"findings": [f.to_dict() for f in findings]}))
 
-    keep = [j for j, t in enumerate(snap.tokens) if t not in flagged]
-    if not keep:
+    if findings:
+        flagged = {f.token for f in findings}
+        keep = np.array([j for j, t in enumerate(snap.tokens) if t not in flagged], dtype=np.intp)
+    else:
+        keep = np.arange(len(snap.tokens))
+    if not keep.size:
+        exclusions = _eligibility_exclusions(snap, metadata, history, config.repair.max_ffill_days)
+        exclusions += _anomaly_exclusions(findings)
         raise NoEligibleTokensError(f"no token eligible on {snap.as_of}: " + "; ".join(
             f"{e.token} {e.reason} ({e.metric}={e.value})" for e in exclusions))
-    tokens = tuple(snap.tokens[j] for j in keep)
+    tokens = snap.tokens if not findings else tuple(snap.tokens[j] for j in keep.tolist())
+    columns = snap.columns if not findings else snap.columns[keep]
     inp = MethodologyInput(tokens=tokens, prices=snap.price[:, keep], market_caps=snap.market_cap[-1, keep],
                            lookback_days=config.lookback_days, shrinkage=config.shrinkage,
                            max_token_weight=config.constraints.max_token_weight)
     out = method.compute(inp)
     raw = out.weights
     steps.append(ReportStep(f"methodology:{method.id}", method.description,
-                            weight_changes(tokens, np.zeros(len(tokens)), raw), out.notes, out.details))
+                            Deferred(_changes_from_zero, tokens, raw), out.notes, out.details))
 
-    version = method.version
     if config.momentum is not None:
         m = config.momentum
         scores = momentum.momentum_scores(inp.prices, m.window_days, m.skip_days)
@@ -108,31 +232,46 @@ def compute_target_weights(market: pd.DataFrame | PreparedMarket, metadata: Toke
         steps.append(ReportStep(
             "momentum_tilt", f"weights x exp({m.strength:g} * z) of {m.window_days}-day momentum "
                              f"(skip {m.skip_days}, z clipped at {m.z_clip:g})",
-            weight_changes(tokens, raw, tilted),
-            details={"score": dict(zip(tokens, scores.tolist())), "z": dict(zip(tokens, z.tolist()))}))
+            Deferred(weight_changes, tokens, raw, tilted), details=Deferred(_momentum_details, tokens, scores, z)))
         raw = tilted
-        version = f"{method.version}+momentum.{momentum.VERSION}"
 
-    sectors = [metadata[t].sector for t in tokens]
-    tiers = [metadata[t].risk_tier for t in tokens]
-    outcome = apply_constraints(tokens, raw, sectors, tiers, config.constraints)
+    outcome = apply_constraints_indexed(tokens, raw, setup.sector_of[columns], setup.tier_of[columns], setup.plan)
     steps.extend(outcome.steps)
-    exclusions.extend(outcome.exclusions)
 
     w = outcome.weights
-    held = {t: float(x) for t, x in zip(tokens, w) if x > 0}
     as_of_str = str(snap.as_of)
-    digest = inputs_hash(engine_version=ENGINE_VERSION, methodology_id=config.methodology_id,
-                         methodology_version=version, config=config, metadata=metadata,
-                         market_digest=snap.market_digest, as_of=as_of_str)
-    return WeightResult(
-        as_of=as_of_str, methodology_id=config.methodology_id, methodology_version=version,
-        engine_version=ENGINE_VERSION, inputs_hash=digest, weights=held,
-        exclusions=tuple(sorted(exclusions, key=lambda e: (e.token, e.reason, e.metric))),
-        repairs=snap.repairs, steps=tuple(steps),
-        classification={t: (metadata[t].sector, metadata[t].risk_tier) for t in held},
-        config=config.to_dict(),
-        zero_weight=tuple(t for t in tokens if t not in held and t not in {e.token for e in outcome.exclusions}))
+    digest = setup.hasher(market_digest=snap.market_digest, as_of=as_of_str)
+    return _Computation(prepared, setup, snap, findings, tokens, columns, tuple(steps), outcome, w, w > 0,
+                        digest, as_of_str)
+
+
+def _changes_from_zero(tokens: tuple[str, ...], raw: np.ndarray) -> tuple:
+    return weight_changes(tokens, np.zeros(len(tokens)), raw)
+
+
+def _momentum_details(tokens: tuple[str, ...], scores: np.ndarray, z: np.ndarray) -> dict:
+    return {"score": dict(zip(tokens, scores.tolist())), "z": dict(zip(tokens, z.tolist()))}
+
+
+def _anomaly_exclusions(findings: tuple[AnomalyFinding, ...]) -> list[Exclusion]:
+    return [Exclusion(f.token, "anomaly", f.metric, f.value, f.threshold, f.detail) for f in findings]
+
+
+def _sorted_exclusions(c: _Computation) -> tuple[Exclusion, ...]:
+    setup = c.setup
+    exclusions = _eligibility_exclusions(c.snap, setup.metadata, setup.history, setup.config.repair.max_ffill_days)
+    exclusions += _anomaly_exclusions(c.findings)
+    exclusions.extend(c.outcome.exclusions)
+    return tuple(sorted(exclusions, key=lambda e: (e.token, e.reason, e.metric)))
+
+
+def _classification(c: _Computation) -> dict[str, tuple[str, str]]:
+    metadata = c.setup.metadata
+    return {t: (metadata[t].sector, metadata[t].risk_tier) for t in compress(c.tokens, c.held.tolist())}
+
+
+def _zero_weight(c: _Computation) -> tuple[str, ...]:
+    return tuple(compress(c.tokens, (~c.held & ~c.outcome.excluded).tolist()))
 
 
 def _eligibility_exclusions(snap: MarketSnapshot, metadata: TokenMetadata, history: int,

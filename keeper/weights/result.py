@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError
 from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
 from keeper.market.prepared import RepairRecord
-from keeper.weights.report import Exclusion, ReportStep
+from keeper.weights.report import Deferred, Exclusion, ReportStep
 
 
-@dataclass(frozen=True, eq=False)
 class WeightResult:
-    """Target weights plus everything needed to audit them.
+    """Target weights plus everything needed to audit them (immutable).
 
     @param weights        token -> weight, only held tokens (> 0), ordered by symbol, sum 1
     @param exclusions     tokens left out, with reason, metric, value and threshold
@@ -26,7 +25,15 @@ class WeightResult:
     @param classification token -> (sector, risk tier) of the held tokens
     @param config         the methodology configuration as a JSON-able dict
     @param zero_weight    eligible, not excluded, but given weight 0 (e.g. by min variance)
+
+    ``exclusions``, ``steps``, ``classification``, ``config`` and ``zero_weight`` may be
+    passed as :class:`~keeper.weights.report.Deferred`: the pipeline builds these per-token
+    records only when they are first read (``to_dict``, ``render_text``...), which keeps
+    thousands of backtest decisions cheap. What they contain does not depend on when.
     """
+
+    __slots__ = ("as_of", "methodology_id", "methodology_version", "engine_version", "inputs_hash", "weights",
+                 "repairs", "_exclusions", "_steps", "_classification", "_config", "_zero_weight")
 
     as_of: str
     methodology_id: str
@@ -34,16 +41,68 @@ class WeightResult:
     engine_version: str
     inputs_hash: str
     weights: Mapping[str, float]
-    exclusions: tuple[Exclusion, ...]
     repairs: tuple[RepairRecord, ...]
-    steps: tuple[ReportStep, ...]
-    classification: Mapping[str, tuple[str, str]]
-    config: Mapping[str, Any]
-    zero_weight: tuple[str, ...] = ()
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
-        object.__setattr__(self, "classification", MappingProxyType(dict(self.classification)))
+    def __init__(self, as_of: str, methodology_id: str, methodology_version: str, engine_version: str,
+                 inputs_hash: str, weights: Mapping[str, float], exclusions: tuple[Exclusion, ...] | Deferred,
+                 repairs: tuple[RepairRecord, ...], steps: tuple[ReportStep, ...] | Deferred,
+                 classification: Mapping[str, tuple[str, str]] | Deferred, config: Mapping[str, Any] | Deferred,
+                 zero_weight: tuple[str, ...] | Deferred = ()):
+        init = object.__setattr__
+        init(self, "as_of", as_of)
+        init(self, "methodology_id", methodology_id)
+        init(self, "methodology_version", methodology_version)
+        init(self, "engine_version", engine_version)
+        init(self, "inputs_hash", inputs_hash)
+        init(self, "weights", MappingProxyType(dict(weights)))
+        init(self, "repairs", repairs)
+        init(self, "_exclusions", exclusions)
+        init(self, "_steps", steps)
+        init(self, "_classification", classification)
+        init(self, "_config", config)
+        init(self, "_zero_weight", zero_weight)
+        if not isinstance(classification, Deferred):
+            init(self, "_classification", MappingProxyType(dict(classification)))
+
+    def _resolved(self, slot: str) -> Any:
+        value = getattr(self, slot)
+        if isinstance(value, Deferred):
+            value = value()
+            if slot == "_classification":
+                value = MappingProxyType(dict(value))
+            object.__setattr__(self, slot, value)
+        return value
+
+    @property
+    def exclusions(self) -> tuple[Exclusion, ...]:
+        return self._resolved("_exclusions")
+
+    @property
+    def steps(self) -> tuple[ReportStep, ...]:
+        return self._resolved("_steps")
+
+    @property
+    def classification(self) -> Mapping[str, tuple[str, str]]:
+        return self._resolved("_classification")
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        return self._resolved("_config")
+
+    @property
+    def zero_weight(self) -> tuple[str, ...]:
+        return self._resolved("_zero_weight")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __repr__(self) -> str:
+        fields = ("as_of", "methodology_id", "methodology_version", "engine_version", "inputs_hash", "weights",
+                  "exclusions", "repairs", "steps", "classification", "config", "zero_weight")
+        return "WeightResult(" + ", ".join(f"{f}={getattr(self, f)!r}" for f in fields) + ")"
 
     @property
     def sector_weights(self) -> dict[str, float]:
