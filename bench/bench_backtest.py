@@ -8,7 +8,8 @@ slippage, 1 %/year management fee, $1M capital. Two runs, each with a fresh keep
 cache: ``monthly`` (``Calendar("monthly")``) and ``threshold_25`` (``RelativeDrift(0.25)``).
 
 Timed: :func:`keeper.backtest.engine.run_backtest` (daily loop vectorised over tokens + the
-keeper's ``compute_target_weights`` on rebalance days only), best of ``--repeats``. The
+keeper's weight computation on rebalance days only: ``compute_weight_vector``, i.e.
+``compute_target_weights`` without building the per-token report), best of ``--repeats``. The
 one-off preparation (generation, validation and pivoting, the keeper's PreparedMarket) is
 timed separately, as are the keeper's share of each run and the rebalance counts.
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from ape import accounts, chain, networks, project
 
+from keeper.chain.anvil import free_port
+
 SIZES = (1, 10, 50, 100)
 MAX = 2**256 - 1
 RESULTS = Path(__file__).parent / "results" / "gas.json"
@@ -58,7 +60,9 @@ def measure(size: int, owner, user, fee_bps: int) -> dict[str, int]:
 
 def main() -> int:
     results: dict[str, dict[str, int]] = {"mint": {}, "redeem": {}, "floor_mint": {}, "floor_redeem": {}}
-    with networks.ethereum.local.use_provider("foundry"):
+    # Its own anvil on a free port: never the test suite's (18545) nor the devnet's (8545).
+    host = f"http://127.0.0.1:{free_port()}"
+    with networks.ethereum.local.use_provider("foundry", provider_settings={"host": host}):
         owner, user = accounts.test_accounts[0], accounts.test_accounts[1]
         for size in SIZES:
             print(f"measuring a {size}-token basket ...", flush=True)

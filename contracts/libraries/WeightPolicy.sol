@@ -15,18 +15,18 @@ library WeightPolicy {
     /// @notice Why `policy` is inconsistent, or empty when it is usable.
     function validatePolicy(IIndexVault.RiskPolicy memory policy) internal pure returns (bytes memory reason) {
         if (policy.maxTokenWeightBps == 0 || policy.maxTokenWeightBps > TOTAL_BPS) {
-            return _invalid("maxTokenWeightBps must be in 1..10000");
+            return _invalid("token cap not in 1..10000");
         }
         if (policy.maxSectorWeightBps == 0 || policy.maxSectorWeightBps > TOTAL_BPS) {
-            return _invalid("maxSectorWeightBps must be in 1..10000");
+            return _invalid("sector cap not in 1..10000");
         }
         uint256 floors;
         for (uint256 t; t < TIERS; ++t) {
-            if (policy.tierMaxBps[t] > TOTAL_BPS) return _invalid("a tier cap is above 10000");
-            if (policy.tierMinBps[t] > policy.tierMaxBps[t]) return _invalid("a tier floor is above its cap");
+            if (policy.tierMaxBps[t] > TOTAL_BPS) return _invalid("tier cap above 10000");
+            if (policy.tierMinBps[t] > policy.tierMaxBps[t]) return _invalid("tier floor above its cap");
             floors += policy.tierMinBps[t];
         }
-        if (floors > TOTAL_BPS) return _invalid("tier floors add up to more than 10000");
+        if (floors > TOTAL_BPS) return _invalid("tier floors above 10000");
     }
 
     /// @notice Why `weightsBps` (basket order) breaks `policy`, or empty when it respects it.

@@ -1,8 +1,9 @@
 """The methodology lab: backtest keeper methodologies with rebalancing triggers, costs and fees.
 
 Every rebalance decision is the keeper's own :func:`keeper.weights.compute_target_weights`
-(as of the day before the trade) and :mod:`keeper.rebalance` (triggers, cost model), so what
-is tested here is what the live keeper runs.
+computation (as of the day before the trade; called as :func:`keeper.weights.compute_weight_vector`,
+which skips the per-token audit report) and :mod:`keeper.rebalance` (triggers, cost model), so
+what is tested here is what the live keeper runs.
 
 * :mod:`~keeper.backtest.synthetic` -- seeded synthetic market (documented model);
 * :mod:`~keeper.backtest.loaders`   -- long CSV, CoinGecko CSV exports, the HTTP source;

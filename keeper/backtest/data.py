@@ -3,7 +3,8 @@
 :class:`MarketData` validates a long table with the keeper's own gate
 (:func:`~keeper.market.validate_market_frame`) and pivots it into ``(days x tokens)``
 arrays over a contiguous daily calendar for the simulation. Target weights never come from
-these arrays: they come from :func:`keeper.weights.compute_target_weights` on a
+these arrays: they come from the keeper's weight pipeline (:func:`keeper.weights.compute_weight_vector`,
+the computation of :func:`~keeper.weights.compute_target_weights`) on a
 :class:`~keeper.market.PreparedMarket`, built once per (universe, repair policy) and cached
 here (:meth:`MarketData.prepared`).
 

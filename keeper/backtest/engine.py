@@ -2,7 +2,8 @@
 
 Timing (no look-ahead): on day ``t`` each sleeve's trigger looks at the weights at the close
 of ``t-1``; if it fires, the target comes from the keeper's
-:func:`~keeper.weights.compute_target_weights` with ``as_of = t-1`` and the trades execute
+:func:`~keeper.weights.compute_target_weights` computation (via
+:func:`~keeper.weights.compute_weight_vector`) with ``as_of = t-1`` and the trades execute
 at the close of ``t-1`` (prices and volume of that day), so the new weights earn the returns
 of day ``t`` onwards. Between rebalances weights drift with prices.
 

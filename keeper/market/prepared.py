@@ -103,9 +103,14 @@ class MarketSnapshot:
     @cached_property
     def statuses(self) -> tuple[TokenStatus, ...]:
         """One entry per token with any row on or before as_of, in column (symbol) order."""
-        names = self.market_tokens
-        return tuple(TokenStatus(names[c], a, None if d == 0 else d)
-                     for c, a, d in zip(self.seen_columns.tolist(), self.available.tolist(), self.lag.tolist()))
+        return token_statuses(self.market_tokens, self.seen_columns, self.available, self.lag)
+
+
+def token_statuses(market_tokens: tuple[str, ...], seen_columns: np.ndarray, available: np.ndarray,
+                   lag: np.ndarray) -> tuple[TokenStatus, ...]:
+    """:class:`TokenStatus` records from a snapshot's arrays (see :class:`MarketSnapshot`)."""
+    return tuple(TokenStatus(market_tokens[c], a, None if d == 0 else d)
+                 for c, a, d in zip(seen_columns.tolist(), available.tolist(), lag.tolist()))
 
 
 class PreparedMarket:
@@ -162,7 +167,7 @@ class PreparedMarket:
             pass
         value = build()
         if len(self._derived) >= _DERIVED_MAX:
-            del self._derived[next(iter(self._derived))]
+            self._derived.pop(next(iter(self._derived), None), None)
         self._derived[key] = value
         return value
 

@@ -34,9 +34,9 @@ import numpy as np
 
 from keeper.exceptions import ConstraintConflictError, MethodologyError, OptimisationError
 from keeper.market.schema import RISK_TIERS, SECTORS
-from keeper.weights._clip import clipped_sum, clipped_sum_shift
+from keeper.weights._clip import clipped_sum_shift
 from keeper.weights.config import ConstraintConfig
-from keeper.weights.feasibility import Bounds, check_feasibility
+from keeper.weights.feasibility import Bounds, bounds_key, check_feasibility
 from keeper.weights.report import Deferred, Exclusion, ReportStep, weight_changes
 
 TOLERANCE = 1e-9
@@ -240,28 +240,14 @@ def project(raw: np.ndarray, bounds: Bounds, s_idx: np.ndarray, t_idx: np.ndarra
     """
     support = np.flatnonzero(raw > 0)
     r = raw[support]
-    cap = np.full(r.size, min(bounds.token_cap, 1.0))
-    groups: list[tuple[str, int, np.ndarray, float, float]] = [("sum", 0, np.arange(r.size), 1.0, 1.0)]
-    ss, ts = s_idx[support], t_idx[support]
-    for s in range(len(bounds.sectors)):
-        m = np.flatnonzero(ss == s)
-        if m.size and cap[m].sum() > bounds.sector_cap[s]:  # otherwise it can never bind
-            groups.append(("sector", s, m, 0.0, float(bounds.sector_cap[s])))
-    for t in range(len(bounds.tiers)):
-        m = np.flatnonzero(ts == t)
-        if m.size and (bounds.tier_lo[t] > 0 or cap[m].sum() > bounds.tier_hi[t]):
-            groups.append(("tier", t, m, float(bounds.tier_lo[t]), float(bounds.tier_hi[t])))
-    # Groups of one kind are disjoint, so within a sweep each kind's groups are updated at once
-    # (a "layer"); every number is computed exactly as group by group, in the same order.
-    layers = [_Layer(groups, [k for k, g in enumerate(groups) if g[0] == kind], r, cap)
-              for kind in ("sum", "sector", "tier")]
-    layers = [layer for layer in layers if layer.ks]
+    groups, layers, cap = _structure(s_idx[support], t_idx[support], bounds)
+    layer_r = [r[layer.pos] for layer in layers]
     theta = np.zeros(len(groups))
     total = np.zeros(r.size)  # sum of the multipliers of each token's groups
     member = None
     for _ in range(_MAX_SWEEPS):
-        for layer in layers:
-            layer.sweep(theta, total)
+        for layer, lr in zip(layers, layer_r):
+            layer.sweep(lr, theta, total)
         w = np.minimum(np.maximum(r * (1.0 - total), 0.0), cap)
         if _kkt_ok_layers(w, layers, theta):
             break
@@ -285,6 +271,47 @@ def project(raw: np.ndarray, bounds: Bounds, s_idx: np.ndarray, t_idx: np.ndarra
     return out, mult
 
 
+_Group = tuple[str, int, np.ndarray, float, float]  # kind, sector/tier index, members, lo, hi
+_STRUCTURES: dict[tuple, tuple[list[_Group], list[_Layer], np.ndarray]] = {}
+_STRUCTURES_MAX = 16
+
+
+def _structure(ss: np.ndarray, ts: np.ndarray, bounds: Bounds) -> tuple[list[_Group], list[_Layer], np.ndarray]:
+    """The projection's groups (and their layers, and the token caps) for tokens with sector
+    indices ``ss`` and tier indices ``ts``; they only change when the tokens do, so recent
+    ones are remembered."""
+    key = (ss.astype(np.int64).tobytes(), ts.astype(np.int64).tobytes(), bounds_key(bounds))
+    hit = _STRUCTURES.get(key)
+    if hit is None:
+        hit = _build_structure(ss, ts, bounds)
+        if len(_STRUCTURES) >= _STRUCTURES_MAX:
+            _STRUCTURES.pop(next(iter(_STRUCTURES), None), None)
+        _STRUCTURES[key] = hit
+    return hit
+
+
+def _build_structure(ss: np.ndarray, ts: np.ndarray, bounds: Bounds
+                     ) -> tuple[list[_Group], list[_Layer], np.ndarray]:
+    cap = np.full(ss.size, min(bounds.token_cap, 1.0))
+    groups: list[_Group] = [("sum", 0, np.arange(ss.size), 1.0, 1.0)]
+    for s in range(len(bounds.sectors)):
+        m = np.flatnonzero(ss == s)
+        if m.size and cap[m].sum() > bounds.sector_cap[s]:  # otherwise it can never bind
+            groups.append(("sector", s, m, 0.0, float(bounds.sector_cap[s])))
+    for t in range(len(bounds.tiers)):
+        m = np.flatnonzero(ts == t)
+        if m.size and (bounds.tier_lo[t] > 0 or cap[m].sum() > bounds.tier_hi[t]):
+            groups.append(("tier", t, m, float(bounds.tier_lo[t]), float(bounds.tier_hi[t])))
+    # Groups of one kind are disjoint, so within a sweep each kind's groups are updated at once
+    # (a "layer"); every number is computed exactly as group by group, in the same order.
+    layers = [_Layer(groups, ks, cap) for ks in
+              ([k for k, g in enumerate(groups) if g[0] == kind] for kind in ("sum", "sector", "tier")) if ks]
+    for g in groups:
+        g[2].setflags(write=False)
+    cap.setflags(write=False)
+    return groups, layers, cap
+
+
 class _Layer:
     """Disjoint groups of the projection, their members laid out contiguously.
 
@@ -293,36 +320,39 @@ class _Layer:
     the multiplier is 0 or the shift that puts the sum on the violated bound.
     """
 
-    __slots__ = ("ks", "pos", "gid", "edges", "r", "cap", "lo", "hi")
+    __slots__ = ("ks", "pos", "gid", "edges", "cap", "lo", "hi")
 
-    def __init__(self, groups: list, ks: list[int], r: np.ndarray, cap: np.ndarray):
+    def __init__(self, groups: list[_Group], ks: list[int], cap: np.ndarray):
         self.ks = ks
         members = [groups[k][2] for k in ks]
-        self.pos = np.concatenate(members) if ks else np.zeros(0, dtype=np.intp)
+        self.pos = np.concatenate(members)
         sizes = [m.size for m in members]
         self.gid = np.repeat(np.arange(len(ks)), sizes)
         self.edges = np.concatenate([[0], np.cumsum(sizes)]).tolist()
-        self.r, self.cap = r[self.pos], cap[self.pos]
+        self.cap = cap[self.pos]
         self.lo = [groups[k][3] for k in ks]
         self.hi = [groups[k][4] for k in ks]
+        for a in (self.pos, self.gid, self.cap):
+            a.setflags(write=False)
 
     def sums(self, x: np.ndarray) -> list[float]:
         """Per group: sum of ``x`` (laid out like ``pos``) over its members, in member order."""
         e = self.edges
         return [float(x[e[j]: e[j + 1]].sum()) for j in range(len(self.ks))]
 
-    def sweep(self, theta: np.ndarray, total: np.ndarray) -> None:
+    def sweep(self, r: np.ndarray, theta: np.ndarray, total: np.ndarray) -> None:
+        """One coordinate step per group; ``r`` is the raw weights laid out like ``pos``."""
         own = theta[self.ks]
         tot = total[self.pos]
         a = 1.0 - (tot - own[self.gid])
-        s0 = self.sums(np.minimum(np.maximum(self.r * a, 0.0), self.cap))  # clipped_sum at theta = 0
+        s0 = self.sums(np.minimum(np.maximum(r * a, 0.0), self.cap))  # clipped_sum at theta = 0
         step = np.zeros(len(self.ks))
         e = self.edges
         for j, k in enumerate(self.ks):
             lo, hi = self.lo[j], self.hi[j]
             if s0[j] > hi or s0[j] < lo:
                 sl = slice(e[j], e[j + 1])
-                new = clipped_sum_shift(self.r[sl], a[sl], self.cap[sl], hi if s0[j] > hi else lo)
+                new = clipped_sum_shift(r[sl], a[sl], self.cap[sl], hi if s0[j] > hi else lo)
             else:
                 new = 0.0
             step[j] = new - theta[k]

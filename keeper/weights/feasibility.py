@@ -63,12 +63,12 @@ def check_feasibility(support: np.ndarray, sector_idx: np.ndarray, tier_idx: np.
     counts = np.bincount(cells, minlength=n_t * n_s).reshape(n_t, n_s).astype(np.float64)
     # The answer depends only on the token counts per (tier, sector) cell and the bounds,
     # which rarely change between the rebalance dates of a backtest: remember recent ones.
-    key = (counts.tobytes(), n_t, n_s, _bounds_key(bounds))
+    key = (counts.tobytes(), n_t, n_s, bounds_key(bounds))
     hit = _MEMO.get(key)
     if hit is None:
         hit = tuple(_conflicts(counts, bounds))
         if len(_MEMO) >= _MEMO_MAX:
-            del _MEMO[next(iter(_MEMO))]
+            _MEMO.pop(next(iter(_MEMO), None), None)
         _MEMO[key] = hit
     return list(hit)
 
@@ -85,7 +85,8 @@ def _wrapped(idx: np.ndarray, n: int) -> np.ndarray:
     return np.where(idx < 0, idx + n, idx)
 
 
-def _bounds_key(bounds: Bounds) -> tuple:
+def bounds_key(bounds: Bounds) -> tuple:
+    """Hashable key of the values of ``bounds`` (distinguishes -0.0 from 0.0)."""
     arrays = (np.asarray(bounds.sector_cap), np.asarray(bounds.tier_lo), np.asarray(bounds.tier_hi))
     return (float(bounds.token_cap).hex(), tuple(bounds.sectors), tuple(bounds.tiers), bounds.tier_label,
             *((a.dtype.str, a.shape, a.tobytes()) for a in arrays))
@@ -97,9 +98,13 @@ def _conflicts(counts: np.ndarray, bounds: Bounds) -> list[Conflict]:
     violated: list[tuple[str, frozenset[int], Conflict]] = []
     tier_sets = [frozenset(c) for r in range(n_t + 1) for c in combinations(range(n_t), r)]
     for tiers_in in tier_sets:
-        cap_a, names, parts = _capacity(tiers_in, counts, cap_cells, bounds)
+        cap_a, names, parts = _capacity(tiers_in, counts, cap_cells, bounds, explain=False)
+        need = float(bounds.tier_lo[list(tiers_in)].sum()) if tiers_in else 0.0
+        outside = [t for t in range(n_t) if t not in tiers_in]
+        avail = float(bounds.tier_hi[outside].sum()) + cap_a
+        if (tiers_in and need > cap_a + _TOL) or 1.0 > avail + _TOL:  # violated: explain it
+            cap_a, names, parts = _capacity(tiers_in, counts, cap_cells, bounds)
         if tiers_in:
-            need = float(bounds.tier_lo[list(tiers_in)].sum())
             if need > cap_a + _TOL:
                 floor_names = [_tier_name(bounds, t, "floor") for t in sorted(tiers_in)
                                if bounds.tier_lo[t] > 0]
@@ -108,8 +113,6 @@ def _conflicts(counts: np.ndarray, bounds: Bounds) -> list[Conflict]:
                     tuple(floor_names + names), need, cap_a,
                     f"{'/'.join(floor_names)}: tiers [{tiers_txt}] need {_pct(need)} but their tokens can "
                     f"hold at most {_pct(cap_a)} ({'; '.join(parts) or 'no token left with positive weight'})")))
-        outside = [t for t in range(n_t) if t not in tiers_in]
-        avail = float(bounds.tier_hi[outside].sum()) + cap_a
         if 1.0 > avail + _TOL:
             cap_names = [_tier_name(bounds, t, "cap") for t in outside]
             out_txt = ", ".join(f"{bounds.tiers[t]} <= {_pct(bounds.tier_hi[t])}" for t in outside)
@@ -129,8 +132,9 @@ def _tier_name(bounds: Bounds, t: int, side: str) -> str:
 
 
 def _capacity(tiers_in: frozenset[int], counts: np.ndarray, cap_cells: np.ndarray,
-              bounds: Bounds) -> tuple[float, list[str], list[str]]:
-    """cap(A), the constraint names that limit it, and a per-sector explanation."""
+              bounds: Bounds, explain: bool = True) -> tuple[float, list[str], list[str]]:
+    """cap(A), the constraint names that limit it, and a per-sector explanation
+    (the two lists stay empty without ``explain``; cap(A) is the same either way)."""
     if not tiers_in:
         return 0.0, [], []
     rows = sorted(tiers_in)
@@ -143,10 +147,14 @@ def _capacity(tiers_in: frozenset[int], counts: np.ndarray, cap_cells: np.ndarra
         sector = bounds.sectors[s]
         if bounds.sector_cap[s] < by_tokens[s]:
             total += float(bounds.sector_cap[s])
+            if not explain:
+                continue
             names.append(f"max_sector_weight:{sector}")
             parts.append(f"{sector}: sector cap {_pct(bounds.sector_cap[s])}")
         else:
             total += float(by_tokens[s])
+            if not explain:
+                continue
             if "max_token_weight" not in names:
                 names.append("max_token_weight")
             parts.append(f"{sector}: {int(n_tok[s])} token(s) x cap {_pct(bounds.token_cap)}")

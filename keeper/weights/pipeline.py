@@ -14,9 +14,10 @@ The function is pure: same inputs, same weights and same ``inputs_hash``, byte f
 For repeated calls on one history (backtests) pass a :class:`PreparedMarket` built once
 with :func:`keeper.market.prepare_market`; results are identical to passing the table.
 What never changes between such calls (the hash's serialised configuration and metadata,
-sector/tier indices, constraint bounds) is derived once per (PreparedMarket, metadata,
-config) objects, and the per-token parts of the report (weight changes, exclusion records,
-statuses) are built only when the result's ``steps``/``exclusions``/... are first read.
+sector/tier indices, constraint bounds) is derived once per PreparedMarket and (metadata,
+config) pair of objects, and the per-token parts of the report (weight changes, exclusion
+records, token statuses) are built only when the result's ``steps``/``exclusions``/... are
+first read (from compact arrays; the price windows are not kept).
 :func:`compute_weight_vector` runs the very same computation for a caller that only needs
 the weights as a vector and the inputs hash (a backtester), without building the result.
 """
@@ -31,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from keeper.exceptions import ConfigError, NoEligibleTokensError
-from keeper.market.prepared import MarketSnapshot, PreparedMarket, prepare_market
+from keeper.market.prepared import PreparedMarket, RepairRecord, TokenStatus, prepare_market, token_statuses
 from keeper.market.schema import RISK_TIERS, SECTORS, TokenMetadata
 from keeper.weights import anomaly, momentum
 from keeper.weights.anomaly import AnomalyFinding
@@ -83,10 +84,10 @@ class WeightVector:
 
     def __init__(self, computation: _Computation):
         c = computation
-        dense = np.zeros(len(c.prepared.tokens))
+        dense = np.zeros(len(c.market_tokens))
         dense[c.columns[c.held]] = c.weights[c.held]
         dense.setflags(write=False)
-        self.as_of, self.inputs_hash, self.tokens, self.weights = c.as_of, c.inputs_hash, c.prepared.tokens, dense
+        self.as_of, self.inputs_hash, self.tokens, self.weights = c.as_of, c.inputs_hash, c.market_tokens, dense
         self._computation = c
         self._result: WeightResult | None = None
 
@@ -150,12 +151,31 @@ def _build_setup(prepared: PreparedMarket, metadata: TokenMetadata, config: Meth
 
 
 @dataclass(frozen=True, eq=False)
-class _Computation:
-    """One weight computation in compact form; :meth:`result` builds the WeightResult."""
+class _Eligibility:
+    """Who was eligible at the snapshot, and the status arrays of every token seen by then."""
 
-    prepared: PreparedMarket
+    as_of: date
+    tokens: tuple[str, ...]
+    market_tokens: tuple[str, ...]
+    seen_columns: np.ndarray
+    available: np.ndarray
+    lag: np.ndarray
+
+    def statuses(self) -> tuple[TokenStatus, ...]:
+        return token_statuses(self.market_tokens, self.seen_columns, self.available, self.lag)
+
+
+@dataclass(frozen=True, eq=False)
+class _Computation:
+    """One weight computation in compact form; :meth:`result` builds the WeightResult.
+
+    Holds per-token vectors only (no price windows), so results are cheap to keep.
+    """
+
     setup: _Setup
-    snap: MarketSnapshot
+    market_tokens: tuple[str, ...]
+    eligibility: _Eligibility
+    repairs: tuple[RepairRecord, ...]
     findings: tuple[AnomalyFinding, ...]
     tokens: tuple[str, ...]
     columns: np.ndarray  # PreparedMarket column of each token
@@ -167,14 +187,17 @@ class _Computation:
     as_of: str
 
     def result(self) -> WeightResult:
-        config = self.setup.config
+        setup = self.setup
+        config = setup.config
         return WeightResult(
-            as_of=self.as_of, methodology_id=config.methodology_id, methodology_version=self.setup.version,
+            as_of=self.as_of, methodology_id=config.methodology_id, methodology_version=setup.version,
             engine_version=ENGINE_VERSION, inputs_hash=self.inputs_hash,
             weights=dict(zip(compress(self.tokens, self.held.tolist()), self.weights[self.held].tolist())),
-            exclusions=Deferred(_sorted_exclusions, self), repairs=self.snap.repairs, steps=self.steps,
-            classification=Deferred(_classification, self), config=Deferred(config.to_dict),
-            zero_weight=Deferred(_zero_weight, self))
+            exclusions=Deferred(_sorted_exclusions, setup, self.eligibility, self.findings, self.outcome),
+            repairs=self.repairs, steps=self.steps,
+            classification=Deferred(_classification, setup.metadata, self.tokens, self.held),
+            config=Deferred(config.to_dict), zero_weight=Deferred(_zero_weight, self.tokens, self.held,
+                                                                  self.outcome.excluded))
 
 
 def _compute(market: pd.DataFrame | PreparedMarket, metadata: TokenMetadata, config: MethodologyConfig,
@@ -209,8 +232,9 @@ def _compute(market: pd.DataFrame | PreparedMarket, metadata: TokenMetadata, con
         keep = np.array([j for j, t in enumerate(snap.tokens) if t not in flagged], dtype=np.intp)
     else:
         keep = np.arange(len(snap.tokens))
+    eligibility = _Eligibility(snap.as_of, snap.tokens, prepared.tokens, snap.seen_columns, snap.available, snap.lag)
     if not keep.size:
-        exclusions = _eligibility_exclusions(snap, metadata, history, config.repair.max_ffill_days)
+        exclusions = _eligibility_exclusions(eligibility, metadata, history, config.repair.max_ffill_days)
         exclusions += _anomaly_exclusions(findings)
         raise NoEligibleTokensError(f"no token eligible on {snap.as_of}: " + "; ".join(
             f"{e.token} {e.reason} ({e.metric}={e.value})" for e in exclusions))
@@ -241,8 +265,8 @@ def _compute(market: pd.DataFrame | PreparedMarket, metadata: TokenMetadata, con
     w = outcome.weights
     as_of_str = str(snap.as_of)
     digest = setup.hasher(market_digest=snap.market_digest, as_of=as_of_str)
-    return _Computation(prepared, setup, snap, findings, tokens, columns, tuple(steps), outcome, w, w > 0,
-                        digest, as_of_str)
+    return _Computation(setup, prepared.tokens, eligibility, snap.repairs, findings, tokens, columns, tuple(steps),
+                        outcome, w, w > 0, digest, as_of_str)
 
 
 def _changes_from_zero(tokens: tuple[str, ...], raw: np.ndarray) -> tuple:
@@ -257,35 +281,36 @@ def _anomaly_exclusions(findings: tuple[AnomalyFinding, ...]) -> list[Exclusion]
     return [Exclusion(f.token, "anomaly", f.metric, f.value, f.threshold, f.detail) for f in findings]
 
 
-def _sorted_exclusions(c: _Computation) -> tuple[Exclusion, ...]:
-    setup = c.setup
-    exclusions = _eligibility_exclusions(c.snap, setup.metadata, setup.history, setup.config.repair.max_ffill_days)
-    exclusions += _anomaly_exclusions(c.findings)
-    exclusions.extend(c.outcome.exclusions)
+def _sorted_exclusions(setup: _Setup, eligibility: _Eligibility, findings: tuple[AnomalyFinding, ...],
+                       outcome: ConstraintOutcome) -> tuple[Exclusion, ...]:
+    exclusions = _eligibility_exclusions(eligibility, setup.metadata, setup.history,
+                                         setup.config.repair.max_ffill_days)
+    exclusions += _anomaly_exclusions(findings)
+    exclusions.extend(outcome.exclusions)
     return tuple(sorted(exclusions, key=lambda e: (e.token, e.reason, e.metric)))
 
 
-def _classification(c: _Computation) -> dict[str, tuple[str, str]]:
-    metadata = c.setup.metadata
-    return {t: (metadata[t].sector, metadata[t].risk_tier) for t in compress(c.tokens, c.held.tolist())}
+def _classification(metadata: TokenMetadata, tokens: tuple[str, ...], held: np.ndarray
+                    ) -> dict[str, tuple[str, str]]:
+    return {t: (metadata[t].sector, metadata[t].risk_tier) for t in compress(tokens, held.tolist())}
 
 
-def _zero_weight(c: _Computation) -> tuple[str, ...]:
-    return tuple(compress(c.tokens, (~c.held & ~c.outcome.excluded).tolist()))
+def _zero_weight(tokens: tuple[str, ...], held: np.ndarray, excluded: np.ndarray) -> tuple[str, ...]:
+    return tuple(compress(tokens, (~held & ~excluded).tolist()))
 
 
-def _eligibility_exclusions(snap: MarketSnapshot, metadata: TokenMetadata, history: int,
+def _eligibility_exclusions(at: _Eligibility, metadata: TokenMetadata, history: int,
                             max_ffill: int) -> list[Exclusion]:
     out = []
-    eligible = set(snap.tokens)
-    seen = {s.token: s for s in snap.statuses}
+    eligible = set(at.tokens)
+    seen = {s.token: s for s in at.statuses()}
     for sym in metadata.symbols:
         if sym in eligible:
             continue
         st = seen.get(sym)
         if st is None:
             out.append(Exclusion(sym, "no_market_data", "rows_on_or_before_as_of", 0, 1,
-                                 f"no market data on or before {snap.as_of}"))
+                                 f"no market data on or before {at.as_of}"))
         elif st.days_since_last_row is not None and st.days_since_last_row > max_ffill:
             out.append(Exclusion(sym, "no_data_on_as_of", "days_since_last_row", st.days_since_last_row, max_ffill,
                                  "last row is older than repair.max_ffill_days allows"))

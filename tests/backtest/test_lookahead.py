@@ -10,10 +10,11 @@ import pytest
 
 import keeper.backtest.targets as targets_module
 import keeper.weights
-from keeper.backtest.data import MarketData
+from keeper.backtest.data import MarketData, Universe
 from keeper.backtest.engine import run_backtest
 from keeper.backtest.presets import core_satellite
 from keeper.backtest.strategy import Settings, Sleeve, Strategy
+from keeper.backtest.targets import TargetCache
 from keeper.market import TokenInfo, TokenMetadata
 from keeper.rebalance import RelativeDrift
 from keeper.weights import MethodologyConfig, MomentumConfig, compute_target_weights
@@ -73,14 +74,15 @@ def test_backtest__future_data_change__leaves_past_decisions_unchanged(small_syn
 
 
 def test_backtest__every_keeper_call__uses_the_day_before_the_trade(monkeypatch, small_synthetic):
-    assert targets_module.compute_target_weights is keeper.weights.compute_target_weights  # the keeper's own code
+    # the keeper's own code: compute_weight_vector is compute_target_weights' computation, as a vector
+    assert targets_module.compute_weight_vector is keeper.weights.compute_weight_vector
     seen = []
 
     def spy(market, metadata, config, as_of=None):
         seen.append(as_of)
-        return compute_target_weights(market, metadata, config, as_of=as_of)
+        return keeper.weights.compute_weight_vector(market, metadata, config, as_of=as_of)
 
-    monkeypatch.setattr(targets_module, "compute_target_weights", spy)
+    monkeypatch.setattr(targets_module, "compute_weight_vector", spy)
     market = MarketData(small_synthetic.frame, small_synthetic.metadata)
     result = run_backtest(market, DRIFT_RP, Settings(), start=START)
     trades = [e for e in result.events if e["kind"] in ("initial", "rebalance")]
@@ -105,3 +107,19 @@ def test_backtest__window_before_warmup__is_refused(small_synthetic):
     market = MarketData(small_synthetic.frame, small_synthetic.metadata)
     with pytest.raises(Exception, match="does not fit"):
         run_backtest(market, DRIFT_RP, Settings(), start=0)
+
+
+@pytest.mark.parametrize("universe", [Universe(), Universe(sectors=("DeFi", "L1", "stablecoin"))])
+def test_backtest__targets__are_the_keepers_weights_byte_for_byte(small_synthetic, universe):
+    market = MarketData(small_synthetic.frame, small_synthetic.metadata)
+    sleeve = Sleeve("main", DRIFT_RP.sleeves[0].config, RelativeDrift(0.2), universe=universe)
+    cache = TargetCache(market)
+    prepared, metadata = market.prepared(universe, sleeve.config.repair)
+    for day in range(START, market.days, 23):
+        target = cache.target(sleeve, day)
+        full = compute_target_weights(prepared, metadata, sleeve.config, as_of=market.date(day))
+        expected = np.zeros(len(market.tokens))
+        for token, weight in full.weights.items():
+            expected[market.index[token]] = weight
+        assert target.weights.tobytes() == expected.tobytes()
+        assert (target.inputs_hash, target.as_of) == (full.inputs_hash, full.as_of)
