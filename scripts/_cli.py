@@ -50,3 +50,20 @@ def friendly_errors(fn):
             sys.exit(2)
 
     return wrapper
+
+
+def proposal_action(action: str, done: str, doc: str):
+    """An ape script command that runs `Dao.<action>(sender, proposal)`: queue, execute and cancel."""
+
+    @click.command(help=doc)
+    @chain_options
+    @proposal_id_argument
+    @friendly_errors
+    def cli(chain, account, deployments_dir, proposal_id):
+        from keeper.governance.dao import Dao
+
+        w3, deployment, sender = connect_as(chain, account, deployments_dir)
+        getattr(Dao(w3, deployment), action)(sender, proposal_id)
+        click.echo(f"proposal {proposal_id} {done} on {chain}")
+
+    return cli

@@ -41,11 +41,10 @@ class Policy:
     max_impact_bps: int = 30  # per pool hop; trades are split into chunks to stay under it
     min_out_slippage_bps: int = 50  # each trade's min-out below its simulated output
     safety_margin_bps: int = 20  # planner limits sit this far inside the on-chain ones
-    max_cost_bps: float = 150.0  # skip when fees + impact + gas exceed this share of the value traded
+    max_cost_bps: float = 150.0  # skip when pool fees + price impact exceed this share of the value traded
     max_trades: int = 8  # per rebalance transaction (each trade re-values the basket and rewrites it on chain)
     base_fee_ceiling_gwei: float = 200.0
     gas_multiplier: float = 1.3
-    confirmations: int = 1
     receipt_timeout: float = 120.0
 
 

@@ -22,10 +22,8 @@ from eth_utils import is_address, to_checksum_address
 
 from keeper.chain.artifacts import PROJECT_ROOT
 from keeper.chain.errors import DeploymentError
+from keeper.market.schema import RISK_TIERS, SECTORS
 
-SECTORS = ("DeFi", "DePIN-compute", "DePIN-storage", "DePIN-wireless", "DePIN-sensors", "DePIN-energy",
-           "L1", "L2", "stablecoin")
-RISK_TIERS = ("conservative", "balanced", "aggressive")
 
 
 def deployments_dir() -> Path:

@@ -6,7 +6,6 @@ import pytest
 from analytics.exceptions import AnalyticsInputError, SchemaError
 from analytics.metrics.exposure import (RiskPolicy, check_compliance, exposure_by_chain, exposure_by_sector,
                                         exposure_by_tier, validate_holdings, vault_weights)
-from analytics.metrics.taxonomy import RISK_TIERS, SECTORS
 
 
 def test_exposure_by_sector__sums_values_across_vaults_and_chains(holdings):
@@ -113,7 +112,3 @@ def test_risk_policy__rejects_inconsistent_limits(kwargs):
     with pytest.raises(AnalyticsInputError):
         RiskPolicy(**kwargs)
 
-
-def test_taxonomy__matches_the_keeper_vocabulary():
-    keeper_schema = pytest.importorskip("keeper.market.schema")
-    assert SECTORS == keeper_schema.SECTORS and RISK_TIERS == keeper_schema.RISK_TIERS
