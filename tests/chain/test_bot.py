@@ -124,3 +124,27 @@ def test_metrics__are_served_in_prometheus_format(chains, bot):
         server.shutdown()
     assert "# TYPE keeper_cycles_total counter" in text and "keeper_cycles_total 1.0" in text
     assert 'keeper_max_drift{chain="home"}' in text
+
+
+def test_run_loop__stops_cleanly_on_sigterm(chains, tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    folder = chains["home"].deployment_dir
+    keeper_cli = Path(sys.executable).parent / "keeper"
+    process = subprocess.Popen([str(keeper_cli), "run", "--account", "dev:keeper", "--deployments", str(folder),
+                                "--journal", str(tmp_path / "loop.sqlite"), "--interval", "60"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    journal_seen = False
+    while time.monotonic() < deadline and not journal_seen:  # wait for the first cycle to write its journal
+        time.sleep(0.5)
+        journal_seen = (tmp_path / "loop.sqlite").exists() and process.poll() is None
+    time.sleep(3)
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "[home]" in out and "[spoke]" in out  # the cycle finished before the bot stopped
