@@ -40,7 +40,8 @@ def summary(audit: Audit) -> str:
     pairs = [("generated", str(audit.get("generated_at") or "unknown")), ("quote currency", quote)]
     # Headline counts, so a reader sees at once whether anything below needs attention.
     if audit.get("reconciliation") is not None:
-        pairs.append(("reconciliation exceptions", str(sum(r.get("status") != "ok" for r in audit["reconciliation"]))))
+        pairs.append(("reconciliation exceptions",
+                      str(sum(r.get("severity", "ok") != "ok" for r in audit["reconciliation"]))))
     if audit.get("compliance") is not None:
         pairs.append(("policy breaches", str(len(audit["compliance"].get("breaches") or []))))
     if audit.get("risk_scan") is not None:
@@ -75,10 +76,13 @@ def holdings(audit: Audit) -> str:
         out.append(no_data(missing_reason(audit, "reconciliation")))
         return "".join(out)
     rows = audit["reconciliation"]
-    exceptions = [r for r in rows if r.get("status") != "ok"]
+    # Rounding dust (the vault's own rounding in its favour) has severity "ok": it is not an exception.
+    exceptions = [r for r in rows if r.get("severity", "ok") != "ok"]
     critical = sum(1 for r in exceptions if r.get("severity") == "critical")
+    dust = sum(1 for r in rows if r.get("status") == "rounding_dust")
     if not exceptions:
-        out.append(f"<p>{badge('all balances reconcile', 'ok')} {len(rows)} balance(s) checked.</p>")
+        note = f", {dust} with rounding dust" if dust else ""
+        out.append(f"<p>{badge('all balances reconcile', 'ok')} {len(rows)} balance(s) checked{note}.</p>")
     else:
         level = "critical" if critical else "warning"
         out.append(f"<p>{badge(f'{len(exceptions)} exception(s), {critical} critical', level)} "

@@ -183,3 +183,13 @@ def test_build_audit__holdings_without_targets_or_policy(raw_inputs):
     with_targets = build_audit(generated_at="x", holdings=h.assign(target_weight=[0.4, 0.3, 0.3, 0.8, 0.2]))
     turnover = {v["chain"]: v["turnover"] for v in with_targets["drift"]["vaults"]}
     assert turnover == {"home": pytest.approx(0.1), "spoke": pytest.approx(0.0)}
+
+
+def test_report__rounding_dust_is_not_counted_as_an_exception():
+    from analytics.reconcile import BalanceRecord
+
+    raw = make_raw_inputs()
+    raw["balances"] = [BalanceRecord("home", "0xv", "RNDR", 10**20, 10**20 + 3)]
+    html = render_report(build_audit(**raw))
+    assert "all balances reconcile" in html and "with rounding dust" in html
+    assert "exception(s)" not in html
