@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from keeper.market.schema import RISK_TIERS, SECTORS
 
+__all__ = ["DEPIN_SECTORS", "HOLDINGS_COLUMNS", "RISK_TIERS", "SECTORS", "is_depin"]
+
 DEPIN_SECTORS: tuple[str, ...] = tuple(s for s in SECTORS if s.startswith("DePIN-"))
 
 # Columns of the holdings table (one row per chain, vault and token; ``value`` in the quote currency).

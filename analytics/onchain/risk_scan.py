@@ -10,7 +10,7 @@ Nothing is sent; the chain is never changed.
 
 from __future__ import annotations
 
-from eth_abi import decode, encode
+from eth_abi import encode
 from eth_utils import keccak, to_checksum_address
 from web3 import Web3
 

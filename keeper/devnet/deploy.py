@@ -60,15 +60,12 @@ def _token_contract(sender: Sender, token: TokenSpec, weth):
     return sender.deploy(load("TestToken"), token.name, token.symbol, token.decimals)
 
 
-def give(sender: Sender, contract, token: TokenSpec, to: str, raw: int) -> None:
-    """Mints test tokens (or wraps ETH for WETH) to `to`."""
+def give(sender: Sender, contract, token: TokenSpec, raw: int) -> None:
+    """Gives the sender `raw` units: mints a test token, or wraps ETH for WETH."""
     if token.symbol == "WETH":
-        account_sender = sender if to == sender.address else None
-        if account_sender is None:
-            raise ValueError("WETH can only be given to the sender itself; wrap from the receiving account")
         sender.send(contract.functions.deposit(), "wrap ETH", value=raw)
     else:
-        sender.send(contract.functions.mint(to, raw), f"mint {token.symbol}")
+        sender.send(contract.functions.mint(sender.address, raw), f"mint {token.symbol}")
 
 
 def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -> ChainHandles:
@@ -92,8 +89,8 @@ def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -
         token = spec(symbol)
         amount = to_raw(POOL_DEPTH_USD / token.price_usd, token.decimals)
         quote_amount = to_raw(POOL_DEPTH_USD, quote.decimals)
-        give(deployer, tokens[symbol], token, deployer.address, amount)
-        give(deployer, tokens[QUOTE], quote, deployer.address, quote_amount)
+        give(deployer, tokens[symbol], token, amount)
+        give(deployer, tokens[QUOTE], quote, quote_amount)
         deployer.send(tokens[symbol].functions.approve(router.address, amount), f"approve {symbol}")
         deployer.send(tokens[QUOTE].functions.approve(router.address, quote_amount), "approve USDC")
         # No minimums: a fee-on-transfer token delivers less than it is asked to send.
@@ -119,7 +116,7 @@ def deploy_chain(w3: Web3, chain: str, chain_id: int, rpc_url: str, log=print) -
     # Seed at the target weights: SEED_NAV_USD of basket for shares priced at SEED_SHARE_PRICE_USD.
     amounts = [to_raw(SEED_NAV_USD * basket[s] / 10_000 / spec(s).price_usd, spec(s).decimals) for s in order]
     for symbol, amount in zip(order, amounts):
-        give(deployer, tokens[symbol], spec(symbol), deployer.address, amount)
+        give(deployer, tokens[symbol], spec(symbol), amount)
         deployer.send(tokens[symbol].functions.approve(vault.address, amount), f"approve {symbol}")
     shares = int(SEED_NAV_USD / SEED_SHARE_PRICE_USD) * 10**18
     deployer.send(vault.functions.seed(amounts, shares, deployer.address), "seed vault")

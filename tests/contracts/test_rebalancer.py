@@ -13,7 +13,7 @@ import pytest
 from ape.contracts import ContractContainer
 from ethpm_types import ContractType
 
-from tests.helpers import fund, seed
+from tests.helpers import fund
 
 ROOT = Path(__file__).resolve().parents[2]
 PRICES = {"LEAD": 5.0, "WBTC": 60_000.0, "WETH": 3_000.0, "USDC": 1.0}

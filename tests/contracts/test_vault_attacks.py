@@ -3,7 +3,7 @@
 import ape
 import pytest
 
-from tests.helpers import BASKET_META, deploy_vault, fund, seed
+from tests.helpers import deploy_vault, fund, seed
 
 MAX = 2**256 - 1
 
