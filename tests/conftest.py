@@ -1,8 +1,17 @@
 """Role fixtures and deployers shared by every test that touches a chain (ape on anvil)."""
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from tests.helpers import DEFAULT_POLICY, deploy_vault
+
+# In CI (CI=true) property tests replay the same examples every run: a red build is then reproducible.
+# Locally they explore new examples each run.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # Role fixtures, Yearn V3 style: one account per role, so a test reads as who does what.
 

@@ -52,10 +52,10 @@ def machine(project, chain, tokens, owner, alice, bob, whale, attacker, fee_reci
             self.basis[user.address] = [b + p for b, p in zip(self.basis[user.address], paid)]
 
         @precondition(lambda self: hasattr(self, "basis"))
-        @rule(index=st.integers(0, 3), fraction=st.floats(0.01, 1.0), wait=st.integers(0, 30 * 86400))
-        def redeem(self, index, fraction, wait):
+        @rule(index=st.integers(0, 3), permille=st.integers(1, 1000), wait=st.integers(0, 30 * 86400))
+        def redeem(self, index, permille, wait):
             user = (users + [fee_recipient])[index]
-            shares = int(vault.balanceOf(user) * fraction)
+            shares = vault.balanceOf(user) * permille // 1000  # integers: a float share count can exceed the balance
             if shares == 0:
                 return
             chain.pending_timestamp += wait
@@ -65,10 +65,10 @@ def machine(project, chain, tokens, owner, alice, bob, whale, attacker, fee_reci
             self.taken[user.address] = [a + g for a, g in zip(self.taken[user.address], got)]
 
         @precondition(lambda self: hasattr(self, "basis"))
-        @rule(sender=st.sampled_from(users), receiver=st.sampled_from(users), fraction=st.floats(0.01, 1.0))
-        def transfer(self, sender, receiver, fraction):
+        @rule(sender=st.sampled_from(users), receiver=st.sampled_from(users), permille=st.integers(1, 1000))
+        def transfer(self, sender, receiver, permille):
             balance = vault.balanceOf(sender)
-            shares = int(balance * fraction)
+            shares = balance * permille // 1000
             if shares == 0 or sender == receiver:
                 return
             vault.transfer(receiver, shares, sender=sender)
@@ -130,4 +130,5 @@ def test_vault_state_machine__random_sequences_keep_the_invariants_and_everyone_
             super().teardown()
 
     run_state_machine_as_test(WithExit, settings=settings(
-        max_examples=8, stateful_step_count=12, deadline=None, suppress_health_check=[HealthCheck.too_slow]))
+        max_examples=8, stateful_step_count=12, deadline=None, derandomize=True,  # reproducible in CI
+        suppress_health_check=[HealthCheck.too_slow]))
