@@ -8,7 +8,7 @@ from web3 import Web3
 
 from keeper.chain.artifacts import load
 from keeper.chain.multicall import Batch, CallFailed
-from keeper.chain.uniswap import spot_price
+from keeper.chain.uniswap import oriented, spot_price
 from analytics.onchain.snapshot import ChainSnapshot
 
 
@@ -55,8 +55,7 @@ def nav_history(w3: Web3, snapshot: ChainSnapshot, samples: int = 24, first_bloc
             if isinstance(reserves, CallFailed) or not reserves[0]:
                 continue
             token = d.token(symbol)
-            r0, r1, _ = reserves
-            r_token, r_quote = (r0, r1) if token.address.lower() < quote.address.lower() else (r1, r0)
+            r_token, r_quote = oriented(token.address, quote.address, reserves[0], reserves[1])
             prices[symbol] = spot_price(r_token, r_quote, token.decimals, quote.decimals)
         if benchmark in prices:
             bench[when] = prices[benchmark]

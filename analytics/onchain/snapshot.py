@@ -9,7 +9,7 @@ from web3 import Web3
 from keeper.chain.artifacts import load
 from keeper.chain.deployments import ChainDeployment, TokenInfo
 from keeper.chain.multicall import Batch, CallFailed
-from keeper.chain.uniswap import pair_for, spot_price
+from keeper.chain.uniswap import oriented, pair_for, spot_price
 
 TIERS = ("conservative", "balanced", "aggressive")
 
@@ -90,8 +90,7 @@ def read_snapshot(w3: Web3, deployment: ChainDeployment, block: int) -> ChainSna
             calls["decimals"]]
         if "reserves" in calls and not isinstance(results[calls["reserves"]], CallFailed):
             r0, r1, updated = results[calls["reserves"]]
-            token_is_0 = token.address.lower() < quote.address.lower()
-            reserve_token, reserve_quote = (r0, r1) if token_is_0 else (r1, r0)
+            reserve_token, reserve_quote = oriented(token.address, quote.address, r0, r1)
             if reserve_token:
                 pools[token.symbol] = Pool(calls["pair"], reserve_token, reserve_quote, updated)
                 prices[token.symbol] = spot_price(reserve_token, reserve_quote, token.decimals, quote.decimals)

@@ -204,18 +204,18 @@ class Keeper:
         self.broadcast(w3, signed.raw_transaction)
         self.journal.sent(intent)
         receipt = w3.eth.wait_for_transaction_receipt(signed.hash, timeout=self.policy.receipt_timeout)
-        self._record(chain, intent, receipt, report)
+        self._record(w3, chain, intent, receipt, report)
 
     def broadcast(self, w3, raw: bytes) -> None:
         """Sends signed bytes (separate so tests can crash the bot between broadcast and confirmation)."""
         w3.eth.send_raw_transaction(raw)
 
-    def _record(self, chain: str, intent: int, receipt, report: ChainReport) -> None:
+    def _record(self, w3, chain: str, intent: int, receipt, report: ChainReport) -> None:
         report.tx_hash = receipt["transactionHash"].hex()
         report.gas_used = receipt["gasUsed"]
         if receipt["status"] == 1:
             self.journal.confirmed(intent, receipt["gasUsed"])
-            rebalanced = self._rebalancer_events(chain, receipt)
+            rebalanced = self._rebalancer_events(w3, chain, receipt)
             report.executed = [(e.args.sell, e.args.buy, e.args.valueIn / 1e18, e.args.valueOut / 1e18)
                                for e in rebalanced]
             report.status = "sent"
@@ -229,10 +229,9 @@ class Keeper:
             report.status, report.reason = "failed", "the transaction reverted on chain"
             self.metrics.inc("keeper_errors_total", chain=chain, kind="reverted")
 
-    def _rebalancer_events(self, chain: str, receipt) -> list:
+    def _rebalancer_events(self, w3, chain: str, receipt) -> list:
         deployment = next(d for d in self.deployments if d.chain == chain)
-        rebalancer = connect(deployment).eth.contract(address=deployment.address("rebalancer"),
-                                                      abi=load("IndexRebalancer").abi)
+        rebalancer = w3.eth.contract(address=deployment.address("rebalancer"), abi=load("IndexRebalancer").abi)
         return rebalancer.events.Rebalanced().process_receipt(receipt, errors=DISCARD)
 
     def _settle(self, w3, chain: str) -> str:
@@ -254,7 +253,7 @@ class Keeper:
                     log.info(json.dumps({"event": "rebroadcast_refused", "chain": chain, "error": str(exc)}))
                 receipt = w3.eth.wait_for_transaction_receipt(intent.tx_hash, timeout=self.policy.receipt_timeout)
             report = ChainReport(chain, "settled")
-            self._record(chain, intent.id, receipt, report)
+            self._record(w3, chain, intent.id, receipt, report)
             outcome = "confirmed" if report.status == "sent" else report.status
             outcomes.append(f"intent {intent.id} {outcome} on chain (tx {intent.tx_hash})")
         return "; ".join(outcomes)

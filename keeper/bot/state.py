@@ -9,7 +9,7 @@ from web3 import Web3
 from keeper.chain.artifacts import load
 from keeper.chain.deployments import ChainDeployment
 from keeper.chain.multicall import Batch, CallFailed
-from keeper.chain.uniswap import pair_for
+from keeper.chain.uniswap import oriented, pair_for
 from keeper.exceptions import KeeperError
 from keeper.rebalance.basket import QuoteToken, TokenState, VaultState
 
@@ -61,7 +61,6 @@ def read_state(w3: Web3, deployment: ChainDeployment, block: int) -> ChainState:
     }
     # Every token of the deployment is queried: the basket is only known once the call returns.
     for token in deployment.tokens:
-        at[f"feed:{token.symbol}"] = batch.add(rebalancer_fns.feeds(token.address), target=rebalancer)
         if f"feed:{token.symbol}" in deployment.contracts:
             feed = deployment.contracts[f"feed:{token.symbol}"]
             at[f"round:{token.symbol}"] = batch.add(feed_fns.latestRoundData(), target=feed)
@@ -89,7 +88,7 @@ def read_state(w3: Web3, deployment: ChainDeployment, block: int) -> ChainState:
         reserve_token = reserve_quote = None
         if info.address != quote.address and not isinstance(r[at[f"reserves:{info.symbol}"]], CallFailed):
             r0, r1, _ = r[at[f"reserves:{info.symbol}"]]
-            reserve_token, reserve_quote = (r0, r1) if info.address.lower() < quote.address.lower() else (r1, r0)
+            reserve_token, reserve_quote = oriented(info.address, quote.address, r0, r1)
         tokens.append(TokenState(info.symbol, info.decimals, held, price, target, reserve_token, reserve_quote,
                                  info.address))
     state = VaultState(tuple(tokens), QuoteToken(quote.symbol, quote.decimals, quote.address))

@@ -53,8 +53,7 @@ def price_in_quote(w3: Web3, deployment: ChainDeployment, token: TokenInfo) -> f
     quote = deployment.token(deployment.quote_token)
     if token.address == quote.address:
         return 1.0
-    pair = uniswap.pair_address(w3, deployment.address("uniswap_factory"), token.address, quote.address)
-    r_token, r_quote = uniswap.reserves(w3, pair, token.address)
+    r_token, r_quote = uniswap.reserves(w3, deployment.address("uniswap_factory"), token.address, quote.address)
     return uniswap.spot_price(r_token, r_quote, token.decimals, quote.decimals)
 
 

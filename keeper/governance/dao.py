@@ -15,6 +15,7 @@ from web3.logs import DISCARD
 from keeper.chain.artifacts import load
 from keeper.chain.deployments import ChainDeployment
 from keeper.chain.errors import PreflightError
+from keeper.chain.multicall import Batch
 from keeper.chain.tx import Sender, contract, decode_revert
 from keeper.governance.errors import GovernanceError
 from keeper.governance.header import ProposalHeader, parse_description
@@ -32,6 +33,8 @@ class Proposal:
     values: list[int]
     calldatas: list[bytes]
     description: str
+    vote_start: int  # the snapshot: votes count as of this timestamp
+    vote_end: int
 
     @property
     def description_hash(self) -> bytes:
@@ -181,21 +184,30 @@ class Dao:
         return found[0]
 
     def proposals(self) -> list[ProposalStatus]:
+        """Every proposal with its state, tallies, quorum and eta, read in one Multicall3 call."""
+        created = self._created()
+        if not created:
+            return []
+        now = self.now()
         g = self.governor.functions
+        batch = Batch(self.w3)
+        calls = [(batch.add(g.state(p.proposal_id)), batch.add(g.proposalVotes(p.proposal_id)),
+                  # Quorum is only known for a past timepoint: a pending proposal shows today's.
+                  batch.add(g.quorum(min(p.vote_start, now - 1))), batch.add(g.proposalEta(p.proposal_id)))
+                 for p in created]
+        r = batch.run()
         statuses = []
-        for p in self._created():
-            against, for_, abstain = g.proposalVotes(p.proposal_id).call()
-            snapshot = g.proposalSnapshot(p.proposal_id).call()
-            statuses.append(ProposalStatus(
-                p, STATES[g.state(p.proposal_id).call()], for_, against, abstain, g.quorum(snapshot).call()
-                if snapshot < self.now() else g.quorum(self.now() - 1).call(), snapshot,
-                g.proposalDeadline(p.proposal_id).call(), g.proposalEta(p.proposal_id).call()))
+        for p, (state, votes, quorum, eta) in zip(created, calls):
+            against, for_, abstain = r[votes]
+            statuses.append(ProposalStatus(p, STATES[r[state]], for_, against, abstain, r[quorum], p.vote_start,
+                                           p.vote_end, r[eta]))
         return statuses
 
     def _created(self) -> list[Proposal]:
         logs = self.governor.events.ProposalCreated().get_logs(from_block=0)
         return [Proposal(e.args.proposalId, e.args.proposer, list(e.args.targets), list(e.args.values),
-                         [bytes(c) for c in e.args.calldatas], e.args.description) for e in logs]
+                         [bytes(c) for c in e.args.calldatas], e.args.description, e.args.voteStart,
+                         e.args.voteEnd) for e in logs]
 
     def _require_state(self, reference: int | str, wanted: str, action: str) -> Proposal:
         proposal = self.proposal(reference)
