@@ -78,7 +78,7 @@ def run_audit(deployments: list[ChainDeployment], out_dir: Path, depin_file: Pat
             nav = sum(r["value"] for r in chain_rows if r["vault"] == vault.address)
             vaults.append({"chain": deployment.chain, "vault": vault.address, "name": vault.name,
                            "symbol": vault.symbol, "nav": nav, "total_supply": vault.total_supply / 1e18,
-                           "nav_per_share": nav / (vault.total_supply / 1e18) if vault.total_supply else None})
+                           "nav_per_share": nav / (vault.shares_outstanding / 1e18) if vault.total_supply else None})
             max_token, max_sector, tier_min, tier_max = vault.policy
             policies[(deployment.chain, vault.address)] = RiskPolicy.from_bps(max_token, max_sector, tuple(tier_min),
                                                                               tuple(tier_max))

@@ -10,6 +10,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IIndexVault} from "./interfaces/IIndexVault.sol";
 import {ITradeCallback} from "./interfaces/ITradeCallback.sol";
@@ -20,6 +21,10 @@ import {WeightPolicy} from "./libraries/WeightPolicy.sol";
 /// @title IndexVault
 /// @notice An index held in kind: shares are minted and redeemed against every basket token pro rata to the
 /// vault's accounted holdings, never against a price. Shares carry votes (timestamp clock) for the DAO.
+/// @dev Two choices keep a mint or redeem within a quarter of the bare transfers' gas (bench/bench_gas.py):
+/// the management fee accrues into pending shares that the recipient claims, rather than a mint to the
+/// recipient in every block; and the vault keeps the supply at the start of the current block, rather than a
+/// total-supply checkpoint per block, which is all the governor's quorum needs (see `getPastTotalSupply`).
 contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -30,24 +35,32 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     /// @notice Most tokens a basket may hold (bounds the gas of every mint and redeem).
     uint256 public constant MAX_ASSETS = 128;
     /// @dev Units are raw token amounts per whole share (1e18), scaled by 1e18 for precision with
-    /// low-decimal tokens: amount = shares * unit / 1e36.
+    /// low-decimal tokens; the multiplier (1e18 = one) applies on top: amount = shares * multiplier * unit / 1e54.
     uint256 private constant UNIT_SCALE = 1e36;
     uint256 private constant MULTIPLIER_ONE = 1e18;
+    uint256 private constant AMOUNT_SCALE = UNIT_SCALE * MULTIPLIER_ONE;
     address private constant DEAD = 0x000000000000000000000000000000000000dEaD;
 
-    // One slot, read by every mint and redeem.
-    address private _feeRecipient;
-    uint16 private _feeBps;
+    /// @dev One slot, read by every mint and redeem. The units live in a data contract's code with the token
+    /// list (see BasketStore), so mint and redeem read the basket in one call and write no per-token storage.
+    /// The first supply change in a block writes the supply as the block found it: `getPastTotalSupply`
+    /// answers `clock() - 1` from it, the governor's quorum base. Declared first: a smaller field would pack
+    /// into the slot of Ownable's owner, one more cold slot for every mint and redeem.
+    address private _basketPointer;
+    uint96 private _supplyBeforeBlock;
+
+    /// @dev One slot, read by every mint and redeem and written by the first of them in a block. Holdings are
+    /// kept as units per share, Set Protocol style: token i's accounted holdings are
+    /// `unit_i * multiplier * (totalSupply + pendingFeeShares) / 1e54`. The fee dilutes every unit at once
+    /// through the multiplier (at most 1e18, so 64 bits hold it) and adds the shares it is owed to the pending.
     uint40 private _lastFeeAccrual;
+    uint64 private _multiplier;
+    uint112 private _pendingFeeShares;
+    uint16 private _feeBps;
     bool private _mintPaused;
     bool private _rebalancePaused;
 
-    /// @dev Holdings are kept as units per share, Set Protocol style: token i's accounted holdings are
-    /// `unit_i * multiplier / 1e18 * totalSupply / 1e36`. The units live in a data contract's code with the
-    /// token list (see BasketStore), so mint and redeem read the basket in one call and write no per-token
-    /// storage; the fee dilutes every unit at once through the multiplier. Both fields share one slot.
-    address private _basketPointer;
-    uint96 private _multiplier;
+    address private _feeRecipient;
 
     // Read only by governance, policy checks and views.
     mapping(address token => uint256) private _indexPlusOne;
@@ -77,7 +90,7 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
             _addAsset(tokens[i], sectors[i], tiers[i]);
         }
         _basketPointer = BasketStore.write(tokens, new uint256[](tokens.length));
-        _multiplier = uint96(MULTIPLIER_ONE);
+        _multiplier = uint64(MULTIPLIER_ONE);
         _setRiskPolicy(policy);
         _lastFeeAccrual = uint40(block.timestamp);
     }
@@ -107,8 +120,9 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
             if (units[i] == 0) revert IndexVault__SeedAmountZero(tokens[i]);
         }
         _basketPointer = BasketStore.write(tokens, units);
-        _multiplier = uint96(MULTIPLIER_ONE);
+        _multiplier = uint64(MULTIPLIER_ONE);
         _lastFeeAccrual = uint40(block.timestamp); // no fee is due for the time the vault was empty
+        _supplyBeforeBlock = 0;
         _mint(DEAD, MINIMUM_SHARES);
         _mint(receiver, shares - MINIMUM_SHARES);
         for (uint256 i; i < tokens.length; ++i) {
@@ -125,21 +139,23 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     {
         if (shares == 0) revert IndexVault__ZeroShares();
         if (receiver == address(0)) revert IndexVault__ZeroAddress();
-        if (_accrueFee(true) == 0) revert IndexVault__NotSeeded();
+        (uint256 supply, uint256 multiplier_) = _accrueFee(true);
+        if (supply == 0) revert IndexVault__NotSeeded();
         (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
         uint256 n = tokens.length;
         if (maxAmounts.length != n) revert IndexVault__LengthMismatch(n, maxAmounts.length);
-        uint256 multiplier = _multiplier;
 
-        // Shares first, then the pulls: a token's hook that calls back into a view sees the final supply,
-        // and any short pull reverts the whole mint. Holdings follow from the supply: nothing else to write.
+        // Shares first (the supply cap bounds `shares`), then the pulls: a token's hook that calls back into
+        // a view sees the final supply, and any short pull reverts the whole mint. Holdings follow from the
+        // supply: nothing else to write.
+        _mint(receiver, shares);
+        uint256 scaledShares = shares * multiplier_;
         amounts = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            uint256 amount = ProRata.mintAmount(shares, _realUnit(units[i], multiplier), UNIT_SCALE);
+            uint256 amount = ProRata.mintAmount(units[i], scaledShares, AMOUNT_SCALE);
             if (amount > maxAmounts[i]) revert IndexVault__AmountAboveMax(tokens[i], amount, maxAmounts[i]);
             amounts[i] = amount;
         }
-        _mint(receiver, shares);
         for (uint256 i; i < n; ++i) {
             if (amounts[i] != 0) _pullExact(tokens[i], amounts[i]);
         }
@@ -155,16 +171,16 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     {
         if (shares == 0) revert IndexVault__ZeroShares();
         if (receiver == address(0)) revert IndexVault__ZeroAddress();
-        _accrueFee(false);
+        (, uint256 multiplier_) = _accrueFee(false);
         (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
         uint256 n = tokens.length;
         if (minAmounts.length != n) revert IndexVault__LengthMismatch(n, minAmounts.length);
-        uint256 multiplier = _multiplier;
 
         _burn(msg.sender, shares);
+        uint256 scaledShares = shares * multiplier_;
         amounts = new uint256[](n);
         for (uint256 i; i < n; ++i) {
-            uint256 amount = ProRata.redeemAmount(shares, _realUnit(units[i], multiplier), UNIT_SCALE);
+            uint256 amount = ProRata.redeemAmount(units[i], scaledShares, AMOUNT_SCALE);
             if (amount < minAmounts[i]) revert IndexVault__AmountBelowMin(tokens[i], amount, minAmounts[i]);
             amounts[i] = amount;
         }
@@ -190,6 +206,12 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         _accrueFee(false);
     }
 
+    /// @inheritdoc IIndexVault
+    function claimFees() external nonReentrant returns (uint256 shares) {
+        _accrueFee(false);
+        return _claimFees();
+    }
+
     // ================================================================ keeper
 
     /// @inheritdoc IIndexVault
@@ -201,18 +223,19 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         if (msg.sender != _keeper) revert IndexVault__NotKeeper(msg.sender);
         if (_rebalancePaused) revert IndexVault__RebalancePaused();
         if (sell == buy) revert IndexVault__SameToken(sell);
-        uint256 supply = _accrueFee(false); // units are recomputed against the current supply and multiplier
+        // Units are recomputed against the current supply and multiplier.
+        (uint256 supply, uint256 multiplier_) = _accrueFee(false);
         (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
         uint256 s = _indexOf(sell);
         uint256 b = _indexOf(buy);
-        uint256 heldSell = _holding(units[s], _multiplier, supply);
+        uint256 heldSell = _holding(units[s], multiplier_, supply);
         if (amountIn > heldSell) revert IndexVault__TradeExceedsHoldings(sell, amountIn, heldSell);
 
         amountOut = _tradeThroughKeeper(sell, buy, amountIn, minAmountOut, data);
 
         // Units from the new holdings, rounded down: accounted holdings never exceed balances.
-        units[b] = _unitFor(_holding(units[b], _multiplier, supply) + amountOut, _multiplier, supply);
-        units[s] = _unitFor(heldSell - amountIn, _multiplier, supply);
+        units[b] = _unitFor(_holding(units[b], multiplier_, supply) + amountOut, multiplier_, supply);
+        units[s] = _unitFor(heldSell - amountIn, multiplier_, supply);
         _basketPointer = BasketStore.write(tokens, units);
         emit TradeExecuted(sell, buy, amountIn, amountOut);
     }
@@ -238,7 +261,7 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     function removeAsset(address token) external onlyOwner {
         uint256 index = _indexOf(token);
         (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
-        uint256 held = _holding(units[index], _multiplier, totalSupply());
+        uint256 held = _holding(units[index], _multiplier, _effectiveSupply());
         uint16 weight = _targetWeightsBps[index];
         if (held != 0 || weight != 0) revert IndexVault__AssetStillHeld(token, held, weight);
 
@@ -290,8 +313,8 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     function setFee(uint16 newFeeBps, address recipient) external onlyOwner {
         if (newFeeBps > MAX_FEE_BPS) revert IndexVault__FeeAboveCap(newFeeBps, MAX_FEE_BPS);
         if (recipient == address(0) && newFeeBps != 0) revert IndexVault__ZeroAddress();
-        _accrueFee(false); // the time so far is charged at the old rate
-        _lastFeeAccrual = uint40(block.timestamp);
+        _accrueFee(false); // the time so far is charged at the old rate, for the old recipient
+        _claimFees();
         _feeBps = newFeeBps;
         _feeRecipient = recipient;
         emit FeeSet(newFeeBps, recipient);
@@ -317,7 +340,7 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         uint256 accounted;
         if (index != 0) {
             (, uint256[] memory units) = BasketStore.read(_basketPointer);
-            accounted = _holding(units[index - 1], _multiplier, totalSupply());
+            accounted = _holding(units[index - 1], _multiplier, _effectiveSupply());
         }
         if (balance <= accounted) revert IndexVault__NothingToSkim(token);
         IERC20(token).safeTransfer(to, balance - accounted);
@@ -352,20 +375,20 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
     /// @inheritdoc IIndexVault
     function assets() external view returns (Asset[] memory list) {
         (address[] memory tokens, uint256[] memory units) = BasketStore.read(_basketPointer);
-        (uint256 multiplier, uint256 supply) = (_multiplier, totalSupply());
+        (uint256 multiplier_, uint256 supply) = (_multiplier, _effectiveSupply());
         list = new Asset[](tokens.length);
         for (uint256 i; i < tokens.length; ++i) {
-            list[i] = Asset(tokens[i], _sectors[i], _tiers[i], _holding(units[i], multiplier, supply), _targetWeightsBps[i]);
+            list[i] = Asset(tokens[i], _sectors[i], _tiers[i], _holding(units[i], multiplier_, supply), _targetWeightsBps[i]);
         }
     }
 
     /// @inheritdoc IIndexVault
     function holdings() external view returns (uint256[] memory amounts) {
         (, uint256[] memory units) = BasketStore.read(_basketPointer);
-        (uint256 multiplier, uint256 supply) = (_multiplier, totalSupply());
+        (uint256 multiplier_, uint256 supply) = (_multiplier, _effectiveSupply());
         amounts = new uint256[](units.length);
         for (uint256 i; i < units.length; ++i) {
-            amounts[i] = _holding(units[i], multiplier, supply);
+            amounts[i] = _holding(units[i], multiplier_, supply);
         }
     }
 
@@ -396,6 +419,12 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
 
     function lastFeeAccrual() external view returns (uint40) {
         return _lastFeeAccrual;
+    }
+
+    /// @inheritdoc IIndexVault
+    function pendingFeeShares() external view returns (uint256) {
+        (, uint256 due) = _feeDue(_effectiveSupply());
+        return _pendingFeeShares + due;
     }
 
     function mintPaused() external view returns (bool) {
@@ -431,6 +460,18 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         return account == address(0) ? address(0) : super.delegates(account);
     }
 
+    /// @notice The share supply at the end of `timepoint`, kept only as far back as the block before the last
+    /// supply change: enough for `getPastTotalSupply(clock() - 1)`, which is what IndexGovernor reads when a
+    /// proposal is made. Older timepoints revert with IndexVault__SupplyHistoryNotKept.
+    /// @dev A full history would push a checkpoint in every block that mints or redeems (~27,000 gas each).
+    function getPastTotalSupply(uint256 timepoint) public view override returns (uint256) {
+        uint256 t = _validateTimepoint(timepoint);
+        uint256 last = _lastFeeAccrual;
+        if (t >= last) return totalSupply();
+        if (t + 1 == last) return _supplyBeforeBlock;
+        revert IndexVault__SupplyHistoryNotKept(timepoint, last - 1);
+    }
+
     function nonces(address account) public view override(ERC20Permit, Nonces) returns (uint256) {
         return super.nonces(account);
     }
@@ -441,59 +482,81 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         super._update(from, to, value);
     }
 
-    /// @dev Mints the fee due since the last accrual and returns the supply after it. The fee shares dilute
-    /// every unit through the multiplier, so the accounted holdings stay what they were.
+    /// @dev Votes move with the shares as in ERC20Votes, but no total-supply checkpoint is pushed: the one
+    /// supply the governor needs is kept in `_supplyBeforeBlock` (see `getPastTotalSupply`).
+    function _transferVotingUnits(address from, address to, uint256 amount) internal override {
+        _moveDelegateVotes(delegates(from), delegates(to), amount);
+    }
+
+    /// @dev The share supply fits in the 96 bits of `_supplyBeforeBlock`: 79 billion whole shares.
+    function _maxSupply() internal pure override returns (uint256) {
+        return type(uint96).max;
+    }
+
+    /// @dev Accrues the fee due since the last accrual into the pending fee shares and returns the supply
+    /// with them and the multiplier. The fee dilutes every unit through the multiplier, so the accounted
+    /// holdings stay what they were. The first call in a block also keeps the supply as the block found it.
     /// @param forMint whether the caller mints, so the mint pause applies (read from the same slot)
-    function _accrueFee(bool forMint) private returns (uint256 supply) {
+    function _accrueFee(bool forMint) private returns (uint256 supply, uint256 multiplier_) {
         if (forMint && _mintPaused) revert IndexVault__MintPaused();
-        supply = totalSupply();
-        uint256 fee = _feeBps;
-        uint256 last = _lastFeeAccrual;
-        // With no fee there is nothing to date: setFee restarts the clock when a fee is switched on.
-        if (fee == 0 || last == block.timestamp) return supply;
+        uint256 minted = totalSupply();
+        uint256 pending = _pendingFeeShares;
+        supply = minted + pending;
+        if (_lastFeeAccrual == block.timestamp) return (supply, _multiplier);
+        _supplyBeforeBlock = uint96(minted);
+        uint256 shares;
+        (multiplier_, shares) = _feeDue(supply);
         _lastFeeAccrual = uint40(block.timestamp);
-        if (supply == 0) return supply;
-        uint256 shares = ProRata.feeShares(supply, fee, block.timestamp - last);
-        if (shares == 0) return supply;
-        // Rounded down: units shrink at least as much as the supply grows, so holdings never exceed balances.
-        _multiplier = uint96(Math.mulDiv(_multiplier, supply, supply + shares));
+        if (shares == 0) return (supply, multiplier_);
+        _multiplier = uint64(multiplier_);
+        _pendingFeeShares = SafeCast.toUint112(pending + shares);
+        emit FeeAccrued(shares);
+        supply += shares;
+    }
+
+    /// @dev The fee shares due on `supply` since the last accrual and the multiplier once they accrue.
+    /// Rounded down: units shrink at least as much as the supply grows, so holdings never exceed balances.
+    function _feeDue(uint256 supply) private view returns (uint256 multiplier_, uint256 shares) {
+        multiplier_ = _multiplier;
+        uint256 fee = _feeBps;
+        if (fee == 0 || supply == 0) return (multiplier_, 0);
+        shares = ProRata.feeShares(supply, fee, block.timestamp - _lastFeeAccrual);
+        if (shares != 0) multiplier_ = Math.mulDiv(multiplier_, supply, supply + shares);
+    }
+
+    /// @dev Mints the pending fee shares to the fee recipient.
+    function _claimFees() private returns (uint256 shares) {
+        shares = _pendingFeeShares;
+        if (shares == 0) return 0;
+        _pendingFeeShares = 0;
         address recipient = _feeRecipient;
         _mint(recipient, shares);
-        emit FeeAccrued(recipient, shares, block.timestamp);
-        return supply + shares;
+        emit FeesClaimed(recipient, shares);
+    }
+
+    /// @dev The share supply that the holdings are accounted against: minted shares and pending fee shares.
+    function _effectiveSupply() private view returns (uint256) {
+        return totalSupply() + _pendingFeeShares;
     }
 
     /// @dev Pro-rata amounts for `shares` once the pending fee accrues: up for mints, down for redeems.
     function _preview(uint256 shares, Math.Rounding rounding) private view returns (uint256[] memory amounts) {
         (, uint256[] memory units) = BasketStore.read(_basketPointer);
-        uint256 multiplier_ = _multiplierAfterFee();
+        (uint256 multiplier_,) = _feeDue(_effectiveSupply());
         amounts = new uint256[](units.length);
         for (uint256 i; i < units.length; ++i) {
-            amounts[i] = Math.mulDiv(shares, _realUnit(units[i], multiplier_), UNIT_SCALE, rounding);
+            amounts[i] = Math.mulDiv(units[i], shares * multiplier_, AMOUNT_SCALE, rounding);
         }
-    }
-
-    /// @dev The multiplier as it will be once the pending fee accrues.
-    function _multiplierAfterFee() private view returns (uint256) {
-        uint256 supply = totalSupply();
-        if (_feeBps == 0 || supply == 0) return _multiplier;
-        uint256 shares = ProRata.feeShares(supply, _feeBps, block.timestamp - _lastFeeAccrual);
-        return Math.mulDiv(_multiplier, supply, supply + shares);
-    }
-
-    /// @dev A token's amount per 1e36 share units, fee dilution applied.
-    function _realUnit(uint256 unit, uint256 multiplier_) private pure returns (uint256) {
-        return Math.mulDiv(unit, multiplier_, MULTIPLIER_ONE);
     }
 
     /// @dev The unit that accounts `held` of a token at this supply and multiplier (rounded down).
     function _unitFor(uint256 held, uint256 multiplier_, uint256 supply) private pure returns (uint256) {
-        return Math.mulDiv(Math.mulDiv(held, UNIT_SCALE, supply), MULTIPLIER_ONE, multiplier_);
+        return Math.mulDiv(held, AMOUNT_SCALE, multiplier_ * supply);
     }
 
     /// @dev Accounted holdings of a token: rounded down, so they never exceed what redeeming all pays.
     function _holding(uint256 unit, uint256 multiplier_, uint256 supply) private pure returns (uint256) {
-        return Math.mulDiv(_realUnit(unit, multiplier_), supply, UNIT_SCALE);
+        return Math.mulDiv(unit, multiplier_ * supply, AMOUNT_SCALE);
     }
 
     /// @dev Hands the sold amount to the keeper contract, lets it swap, then counts what really came back.

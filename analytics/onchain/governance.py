@@ -42,14 +42,14 @@ def read_governance(w3: Web3, snapshot: ChainSnapshot) -> GovernanceInput | None
     for p in proposals:
         g = governor.functions
         calls.append((batch.add(g.state(p.proposalId)), batch.add(g.proposalVotes(p.proposalId)),
-                      batch.add(g.quorum(p.voteStart)), batch.add(vault.functions.getPastTotalSupply(p.voteStart))))
+                      batch.add(g.proposalQuorum(p.proposalId)), batch.add(g.proposalSupply(p.proposalId))))
     results = batch.run()
     records = []
     for p, (state_at, votes_at, quorum_at, supply_at) in zip(proposals, calls):
         if isinstance(results[votes_at], CallFailed):
             continue
         against, for_, abstain = results[votes_at]
-        # Quorum and supply at a snapshot that has not passed yet cannot be read: report without them.
+        # A governor without proposalQuorum/proposalSupply: report without a quorum, against today's supply.
         quorum = None if isinstance(results[quorum_at], CallFailed) else results[quorum_at]
         supply = snapshot.vaults[0].total_supply if isinstance(results[supply_at], CallFailed) else results[supply_at]
         text = parse_description(p.description)[1]

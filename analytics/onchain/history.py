@@ -34,6 +34,7 @@ def nav_history(w3: Web3, snapshot: ChainSnapshot, samples: int = 24, first_bloc
     layout = {"time": batch.add(batch.multicall.functions.getCurrentBlockTimestamp())}
     for vault in snapshot.vaults:
         layout[f"supply:{vault.name}"] = batch.add(vault_fns.totalSupply(), target=vault.address)
+        layout[f"pending:{vault.name}"] = batch.add(vault_fns.pendingFeeShares(), target=vault.address)
         layout[f"assets:{vault.name}"] = batch.add(vault_fns.assets(), target=vault.address)
     for symbol, pool in snapshot.pools.items():
         layout[f"reserves:{symbol}"] = batch.add(pair_fns.getReserves(), target=pool.pair)
@@ -65,7 +66,8 @@ def nav_history(w3: Web3, snapshot: ChainSnapshot, samples: int = 24, first_bloc
                 continue
             nav = sum(held / d.token(addr).unit * prices.get(d.token(addr).symbol, 0.0)
                       for addr, _s, _t, held, _w in assets)
-            navs[vault.name][when] = nav / (supply / 1e18)
+            pending = results[layout[f"pending:{vault.name}"]]
+            navs[vault.name][when] = nav / ((supply + (0 if isinstance(pending, CallFailed) else pending)) / 1e18)
     series = {name: pd.Series(values).sort_index() for name, values in navs.items() if len(values) >= 2}
     benchmark_series = pd.Series(bench).sort_index() if len(bench) >= 2 else None
     return series, benchmark_series

@@ -33,6 +33,12 @@ class VaultState:
     decision_nonce: int
     decision_deadline: int
     stray: dict[str, int] = field(default_factory=dict)  # known tokens held outside the basket
+    pending_fee_shares: int = 0  # fee shares owed to the recipient, not yet minted
+
+    @property
+    def shares_outstanding(self) -> int:
+        """Every share with a claim on the holdings: minted ones and the pending fee shares."""
+        return self.total_supply + self.pending_fee_shares
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,8 @@ def read_snapshot(w3: Web3, deployment: ChainDeployment, block: int) -> ChainSna
     vault_calls = {}
     for name, address in deployment.vaults.items():
         vault_calls[name] = {key: batch.add(fn, target=address) for key, fn in {
-            "symbol": v.symbol(), "supply": v.totalSupply(), "assets": v.assets(), "policy": v.riskPolicy(),
+            "symbol": v.symbol(), "supply": v.totalSupply(), "pending": v.pendingFeeShares(), "assets": v.assets(),
+            "policy": v.riskPolicy(),
             "nonce": v.decisionNonce(), "deadline": v.decisionDeadline()}.items()}
     token_calls = {}
     for token in deployment.tokens:
@@ -107,5 +114,6 @@ def read_snapshot(w3: Web3, deployment: ChainDeployment, block: int) -> ChainSna
         stray = {t.symbol: results[token_calls[t.symbol][f"balance:{name}"]] for t in deployment.tokens
                  if t.symbol not in basket and results[token_calls[t.symbol][f"balance:{name}"]]}
         vaults.append(VaultState(name, address, results[calls["symbol"]], results[calls["supply"]], tuple(assets),
-                                 results[calls["policy"]], results[calls["nonce"]], results[calls["deadline"]], stray))
+                                 results[calls["policy"]], results[calls["nonce"]], results[calls["deadline"]], stray,
+                                 results[calls["pending"]]))
     return ChainSnapshot(deployment, block, results[timestamp_at], tuple(vaults), pools, prices, decimals)

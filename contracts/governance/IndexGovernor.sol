@@ -10,13 +10,16 @@ import {GovernorVotesQuorumFraction} from
     "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IIndexGovernor} from "../interfaces/IIndexGovernor.sol";
 
 /// @title IndexGovernor
 /// @notice OpenZeppelin Governor over vault shares (ERC20Votes, timestamp clock) with a timelock and a guardian veto.
 /// @dev Votes are read at the proposal's snapshot (`proposalSnapshot`), so shares bought, minted or borrowed
-/// after a proposal is made carry no weight on it: a flash loan cannot vote.
+/// after a proposal is made carry no weight on it: a flash loan cannot vote. The quorum's supply is fixed
+/// when a proposal is made, from the block before (see `proposalSupply`): the vault keeps no per-block
+/// supply checkpoints, which would cost every mint and redeem about 27,000 gas.
 contract IndexGovernor is
     IIndexGovernor,
     Governor,
@@ -27,11 +30,12 @@ contract IndexGovernor is
     GovernorTimelockControl
 {
     address private _guardian;
+    mapping(uint256 proposalId => uint256) private _proposalSupply;
 
     /// @param votingDelay_ seconds from proposal to snapshot and vote start
     /// @param votingPeriod_ seconds the vote stays open
     /// @param proposalThreshold_ votes (share units) needed to propose
-    /// @param quorumPercent_ percent of the share supply at the snapshot that must vote for or abstain
+    /// @param quorumPercent_ percent of the share supply (see `proposalSupply`) that must vote for or abstain
     constructor(
         IVotes shares,
         TimelockController timelock_,
@@ -60,6 +64,34 @@ contract IndexGovernor is
     function setGuardian(address newGuardian) external onlyGovernance {
         emit GuardianSet(_guardian, newGuardian);
         _guardian = newGuardian;
+    }
+
+    /// @inheritdoc IIndexGovernor
+    function proposalSupply(uint256 proposalId) public view returns (uint256) {
+        return _proposalSupply[proposalId];
+    }
+
+    /// @inheritdoc IIndexGovernor
+    function proposalQuorum(uint256 proposalId) public view returns (uint256) {
+        return Math.mulDiv(
+            _proposalSupply[proposalId], quorumNumerator(proposalSnapshot(proposalId)), quorumDenominator()
+        );
+    }
+
+    function _propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        address proposer
+    ) internal override returns (uint256 proposalId) {
+        proposalId = super._propose(targets, values, calldatas, description, proposer);
+        _proposalSupply[proposalId] = token().getPastTotalSupply(clock() - 1);
+    }
+
+    function _quorumReached(uint256 proposalId) internal view override(Governor, GovernorCountingSimple) returns (bool) {
+        (, uint256 forVotes, uint256 abstainVotes) = proposalVotes(proposalId);
+        return proposalQuorum(proposalId) <= forVotes + abstainVotes;
     }
 
     /// @dev The guardian's veto, on top of the proposer's own right to withdraw a pending proposal. Executed,

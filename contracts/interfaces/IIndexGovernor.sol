@@ -18,4 +18,14 @@ interface IIndexGovernor {
 
     /// @notice Hands the veto to `newGuardian` (the zero address removes it). Only through a proposal.
     function setGuardian(address newGuardian) external;
+
+    /// @notice The share supply a proposal's quorum is a fraction of: the supply at the end of the block
+    /// before the proposal was made. Fixed then, so shares minted in the proposal's own block (a flash loan
+    /// sandwiching the `propose` call) cannot move it.
+    function proposalSupply(uint256 proposalId) external view returns (uint256);
+
+    /// @notice The for + abstain votes proposal `proposalId` needs: `proposalSupply` times the quorum
+    /// fraction in force at its snapshot. Use this rather than `quorum(timepoint)`: the vault keeps no
+    /// supply history for old timepoints.
+    function proposalQuorum(uint256 proposalId) external view returns (uint256);
 }

@@ -109,6 +109,12 @@ interface IIndexVault {
     /// @notice A trade sells `amount` of `token` but the vault accounts only `held` of it.
     error IndexVault__TradeExceedsHoldings(address token, uint256 amount, uint256 held);
 
+    // ---------------------------------------------------------------- errors: votes
+
+    /// @notice The vault keeps the share supply only back to `oldestTimepoint` (the block before the last
+    /// supply change); `timepoint` is older. IndexGovernor reads `clock() - 1`, always kept.
+    error IndexVault__SupplyHistoryNotKept(uint256 timepoint, uint256 oldestTimepoint);
+
     // ---------------------------------------------------------------- events
 
     /// @notice `shares` were minted to `receiver` against `amounts` (basket order) pulled from `caller`.
@@ -117,8 +123,10 @@ interface IIndexVault {
     event Redeemed(address indexed owner, address indexed receiver, uint256 shares, uint256[] amounts);
     /// @notice An empty vault was started at `amounts`, for `shares` (of which `lockedShares` are locked forever).
     event Seeded(address indexed caller, address indexed receiver, uint256 shares, uint256 lockedShares, uint256[] amounts);
-    /// @notice `shares` of management fee accrued to `recipient` for the time up to `timestamp`.
-    event FeeAccrued(address indexed recipient, uint256 shares, uint256 timestamp);
+    /// @notice `shares` of management fee accrued (pending until claimed) for the time up to this block.
+    event FeeAccrued(uint256 shares);
+    /// @notice The pending fee `shares` were minted to `recipient`.
+    event FeesClaimed(address indexed recipient, uint256 shares);
     /// @notice The management fee became `feeBps` a year, paid to `recipient`.
     event FeeSet(uint256 feeBps, address indexed recipient);
     event AssetAdded(address indexed token, bytes32 sector, RiskTier tier);
@@ -160,8 +168,14 @@ interface IIndexVault {
     /// @notice The amounts `redeem(shares, ...)` would pay now, fee accrual included.
     function previewRedeem(uint256 shares) external view returns (uint256[] memory amounts);
 
-    /// @notice Mints the management fee accrued since the last accrual.
+    /// @notice Accrues the management fee due since the last accrual into the pending fee shares. Every mint,
+    /// redeem and trade does this first, so no one joins or leaves at a price that ignores the fee.
     function accrueFee() external;
+
+    /// @notice Mints the pending fee shares (the fee due by now included) to the fee recipient; anyone may
+    /// call it. Until claimed, fee shares count in the holdings' accounting but carry no votes.
+    /// @return shares the shares minted
+    function claimFees() external returns (uint256 shares);
 
     // ---------------------------------------------------------------- keeper (the rebalancer contract)
 
@@ -220,6 +234,9 @@ interface IIndexVault {
     function feeBps() external view returns (uint16);
     function feeRecipient() external view returns (address);
     function lastFeeAccrual() external view returns (uint40);
+    /// @notice Fee shares owed to the fee recipient and not yet minted, the fee due by now included. Holdings
+    /// per share are holdings / (totalSupply + pendingFeeShares).
+    function pendingFeeShares() external view returns (uint256);
     function mintPaused() external view returns (bool);
     function rebalancePaused() external view returns (bool);
     function keeper() external view returns (address);

@@ -11,14 +11,14 @@ library ProRata {
 
     /// @notice What minting `shares` costs of a token held at `held` per `perShares` shares: rounded up, so a
     /// minter never gets a claim for less than it pays.
-    function mintAmount(uint256 shares, uint256 held, uint256 perShares) internal pure returns (uint256) {
-        return Math.mulDiv(shares, held, perShares, Math.Rounding.Ceil);
+    function mintAmount(uint256 held, uint256 shares, uint256 perShares) internal pure returns (uint256) {
+        return Math.mulDiv(held, shares, perShares, Math.Rounding.Ceil);
     }
 
     /// @notice What redeeming `shares` pays of a token held at `held` per `perShares` shares: rounded down, so
     /// a redeemer never takes out more than its claim.
-    function redeemAmount(uint256 shares, uint256 held, uint256 perShares) internal pure returns (uint256) {
-        return Math.mulDiv(shares, held, perShares);
+    function redeemAmount(uint256 held, uint256 shares, uint256 perShares) internal pure returns (uint256) {
+        return Math.mulDiv(held, shares, perShares);
     }
 
     /// @notice Fee shares for `elapsed` seconds at `feeBps` a year on `supply`: the fee recipient ends up owning

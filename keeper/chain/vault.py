@@ -31,6 +31,7 @@ class VaultState:
     total_supply: int
     holdings: tuple[Holding, ...]
     quote_symbol: str
+    pending_fee_shares: int = 0  # fee shares owed to the recipient, not yet minted
 
     @property
     def nav(self) -> float:
@@ -38,7 +39,8 @@ class VaultState:
 
     @property
     def nav_per_share(self) -> float:
-        return self.nav / (self.total_supply / 1e18) if self.total_supply else 0.0
+        shares = self.total_supply + self.pending_fee_shares
+        return self.nav / (shares / 1e18) if shares else 0.0
 
     def weights(self) -> dict[str, float]:
         nav = self.nav
@@ -65,4 +67,4 @@ def read_vault(w3: Web3, deployment: ChainDeployment) -> VaultState:
         token = deployment.token(token_address)
         holdings.append(Holding(token, held, weight, price_in_quote(w3, deployment, token)))
     return VaultState(deployment.chain, vault.address, vault.functions.totalSupply().call(), tuple(holdings),
-                      deployment.quote_token)
+                      deployment.quote_token, vault.functions.pendingFeeShares().call())

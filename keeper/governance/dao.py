@@ -188,12 +188,10 @@ class Dao:
         created = self._created()
         if not created:
             return []
-        now = self.now()
         g = self.governor.functions
         batch = Batch(self.w3)
         calls = [(batch.add(g.state(p.proposal_id)), batch.add(g.proposalVotes(p.proposal_id)),
-                  # Quorum is only known for a past timepoint: a pending proposal shows today's.
-                  batch.add(g.quorum(min(p.vote_start, now - 1))), batch.add(g.proposalEta(p.proposal_id)))
+                  batch.add(g.proposalQuorum(p.proposal_id)), batch.add(g.proposalEta(p.proposal_id)))
                  for p in created]
         r = batch.run()
         statuses = []

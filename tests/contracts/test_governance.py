@@ -136,6 +136,24 @@ def test_flash_loan_vote__shares_acquired_after_the_snapshot_carry_no_votes(dao,
     assert governor.state(pid) == DEFEATED  # the borrowed shares did not reach quorum
 
 
+def test_quorum__is_fixed_on_the_supply_before_the_proposals_block(dao, vault, tokens, chain, bob, attacker,
+                                                                    deadline):
+    governor, _ = dao
+    supply = vault.totalSupply()
+    # A flash loan sandwiching `propose` in one block: mint a huge position, propose, redeem.
+    fund(tokens, attacker, vault)
+    block_time = chain.pending_timestamp
+    vault.mint(50_000 * 10**18, [2**256 - 1] * 4, attacker, sender=attacker)
+    chain.pending_timestamp = block_time  # the same block, as far as the clock can tell
+    pid, _ = propose(governor, vault, weights_call(vault, tokens, GOOD, 1, deadline), bob)
+    chain.pending_timestamp = block_time
+    vault.redeem(50_000 * 10**18, [0] * 4, attacker, sender=attacker)
+    assert governor.proposalSupply(pid) == supply
+    assert governor.proposalQuorum(pid) == supply * QUORUM_PERCENT // 100
+    pid_later, _ = propose(governor, vault, weights_call(vault, tokens, GOOD, 2, deadline), bob)
+    assert governor.proposalSupply(pid_later) == vault.totalSupply() == supply
+
+
 def test_execute__before_the_timelock_delay__reverts(dao, vault, tokens, chain, alice, deadline):
     governor, timelock = dao
     pid, args = propose(governor, vault, weights_call(vault, tokens, GOOD, 1, deadline), alice)
