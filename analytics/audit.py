@@ -21,7 +21,7 @@ from analytics.metrics.exposure import RiskPolicy
 from analytics.onchain.governance import read_governance
 from analytics.onchain.history import nav_history
 from analytics.onchain.risk_scan import scan
-from analytics.onchain.snapshot import ChainSnapshot, read_snapshot
+from keeper.chain.snapshot import ChainSnapshot, read_snapshot
 from analytics.reconcile import BalanceRecord
 from analytics.report import build_audit, write_outputs
 from keeper.chain.deployments import ChainDeployment

@@ -122,7 +122,6 @@ contract IndexVault is IIndexVault, ERC20, ERC20Permit, ERC20Votes, Ownable, Ree
         _basketPointer = BasketStore.write(tokens, units);
         _multiplier = uint64(MULTIPLIER_ONE);
         _lastFeeAccrual = uint40(block.timestamp); // no fee is due for the time the vault was empty
-        _supplyBeforeBlock = 0;
         _mint(DEAD, MINIMUM_SHARES);
         _mint(receiver, shares - MINIMUM_SHARES);
         for (uint256 i; i < tokens.length; ++i) {

@@ -9,7 +9,7 @@ from __future__ import annotations
 from web3 import Web3
 
 from analytics.metrics.governance import ProposalRecord
-from analytics.onchain.snapshot import ChainSnapshot
+from keeper.chain.snapshot import ChainSnapshot
 from analytics.report.assemble import GovernanceInput
 from keeper.chain.artifacts import load
 from keeper.chain.multicall import Batch, CallFailed

@@ -9,7 +9,7 @@ from web3 import Web3
 from keeper.chain.artifacts import load
 from keeper.chain.multicall import Batch, CallFailed
 from keeper.chain.uniswap import oriented, spot_price
-from analytics.onchain.snapshot import ChainSnapshot
+from keeper.chain.snapshot import ChainSnapshot
 
 
 def sample_blocks(first: int, last: int, samples: int) -> list[int]:

@@ -16,7 +16,7 @@ from web3 import Web3
 
 from keeper.chain.artifacts import load
 from keeper.chain.multicall import Batch, CallFailed
-from analytics.onchain.snapshot import ChainSnapshot
+from keeper.chain.snapshot import ChainSnapshot
 
 # EIP-1967: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1), and the admin slot.
 IMPLEMENTATION_SLOT = (int.from_bytes(keccak(text="eip1967.proxy.implementation"), "big") - 1).to_bytes(32, "big")

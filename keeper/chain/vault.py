@@ -1,4 +1,4 @@
-"""Reading an IndexVault: its basket, holdings, supply and valuation at pool prices."""
+"""An IndexVault as the devnet summaries show it: holdings, supply and valuation at pool spot prices."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from web3 import Web3
 from keeper.chain import uniswap
 from keeper.chain.artifacts import load
 from keeper.chain.deployments import ChainDeployment, TokenInfo
+from keeper.chain.snapshot import read_snapshot
 from keeper.chain.tx import contract
 
 
@@ -60,11 +61,10 @@ def price_in_quote(w3: Web3, deployment: ChainDeployment, token: TokenInfo) -> f
 
 
 def read_vault(w3: Web3, deployment: ChainDeployment) -> VaultState:
-    vault = vault_contract(w3, deployment)
-    assets = vault.functions.assets().call()
-    holdings = []
-    for token_address, _sector, _tier, held, weight in assets:
-        token = deployment.token(token_address)
-        holdings.append(Holding(token, held, weight, price_in_quote(w3, deployment, token)))
-    return VaultState(deployment.chain, vault.address, vault.functions.totalSupply().call(), tuple(holdings),
-                      deployment.quote_token, vault.functions.pendingFeeShares().call())
+    """The chain's main vault at the latest block, from one Multicall3 snapshot."""
+    snapshot = read_snapshot(w3, deployment, w3.eth.block_number)
+    vault = next(v for v in snapshot.vaults if v.name == "vault")
+    holdings = tuple(Holding(a.token, a.accounted, a.target_bps, snapshot.prices.get(a.token.symbol, 0.0))
+                     for a in vault.assets)
+    return VaultState(deployment.chain, vault.address, vault.total_supply, holdings, deployment.quote_token,
+                      vault.pending_fee_shares)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +10,7 @@ import pytest
 
 from keeper.cli import main
 from tests.backtest.conftest import EXAMPLES
+from tests.http_server import ScriptedServer
 
 SAMPLE = EXAMPLES / "market" / "sample_market.csv"
 TOKENS = EXAMPLES / "market" / "tokens.json"
@@ -81,46 +80,26 @@ def test_cli__coingecko_export_folder__gives_the_same_backtest_as_the_long_csv(t
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "a" / "nav.csv"), pd.read_csv(tmp_path / "b" / "nav.csv"))
 
 
-class _MarketChartServer:
-    """Serves /coins/<id>/market_chart from the sample CSV, CoinGecko-shaped, plus a partial 'now' point."""
-
-    def __init__(self, frame: pd.DataFrame, ids: dict[str, str]):
-        bodies = {}
-        for token, group in frame.groupby("token"):
-            ms = (pd.to_datetime(group["date"]).astype("int64") // 10**6).tolist()
-            now = ms[-1] + 86_400_000 + 3_600_000  # an hour into the next day
-            bodies[f"/coins/{ids[token]}/market_chart"] = {
-                key: [[t, v] for t, v in zip(ms + [now], group[col].tolist() + [group[col].iloc[-1]])]
-                for key, col in (("prices", "price"), ("market_caps", "market_cap"), ("total_volumes", "volume"))}
-        self.hits: list[str] = []
-        hits = self.hits
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # http.server's method name
-                path = self.path.split("?")[0]
-                hits.append(path)
-                body = json.dumps(bodies[path]).encode() if path in bodies else b"{}"
-                self.send_response(200 if path in bodies else 404)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+def _market_charts(frame: pd.DataFrame, ids: dict[str, str]) -> dict[str, dict]:
+    """/coins/<id>/market_chart bodies from the sample CSV, CoinGecko-shaped, plus a partial 'now' point."""
+    bodies = {}
+    for token, group in frame.groupby("token"):
+        ms = (pd.to_datetime(group["date"]).astype("int64") // 10**6).tolist()
+        now = ms[-1] + 86_400_000 + 3_600_000  # an hour into the next day
+        bodies[f"/coins/{ids[token]}/market_chart"] = {
+            key: [[t, v] for t, v in zip(ms + [now], group[col].tolist() + [group[col].iloc[-1]])]
+            for key, col in (("prices", "price"), ("market_caps", "market_cap"), ("total_volumes", "volume"))}
+    return bodies
 
 
 @pytest.fixture
 def market_chart_server():
     frame = pd.read_csv(SAMPLE, dtype={"date": str})
     ids = {t["symbol"]: t["coingecko_id"] for t in json.loads(TOKENS.read_text())}
-    server = _MarketChartServer(frame, ids)
-    yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    with ScriptedServer() as server:
+        for path, body in _market_charts(frame, ids).items():
+            server.json(path, (200, {"Content-Type": "application/json"}, body))
+        yield server
 
 
 def test_cli__coingecko_http_source__fetches_caches_and_backtests(tmp_path, capsys, market_chart_server):

@@ -40,6 +40,7 @@ def test_claim_fees__mints_the_pending_shares_to_the_recipient_and_keeps_every_c
     vault.accrueFee(sender=bob)
     owed = vault.pendingFeeShares()
     alice_claim = vault.previewRedeem(vault.balanceOf(alice))
+    chain.pending_timestamp = vault.lastFeeAccrual()  # no more fee accrues before the claim
     tx = vault.claimFees(sender=bob)  # anyone may call it; the shares go to the recipient
     assert vault.balanceOf(fee_recipient) == owed and vault.pendingFeeShares() == 0
     assert tx.events.filter(vault.FeesClaimed)[0].shares == owed
@@ -53,6 +54,7 @@ def test_claimed_fee_shares__redeem_for_the_recipients_cut(seeded, vault, tokens
     fee = vault.balanceOf(fee_recipient)
     held = list(vault.holdings())
     share = fee / vault.totalSupply()
+    chain.pending_timestamp = vault.lastFeeAccrual()  # the claim's block: no more fee accrues in between
     vault.redeem(fee, [0] * 4, fee_recipient, sender=fee_recipient)
     for token, h in zip(tokens, held):
         assert abs(token.balanceOf(fee_recipient) - h * share) <= 2

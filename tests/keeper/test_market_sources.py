@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
@@ -27,6 +24,7 @@ from keeper.market import (
     request_key,
 )
 from keeper.weights import MethodologyConfig, compute_target_weights
+from tests.http_server import ScriptedServer
 from tests.keeper.builders import FIXTURES, make_market, make_metadata
 
 
@@ -45,46 +43,10 @@ class FakeTime:
         self.t += seconds
 
 
-class Server:
-    """Scripted local server: per path a list of (status, headers, body) served in order;
-    the last entry repeats. Records every request path and query."""
-
-    def __init__(self):
-        self.script: dict[str, list[tuple[int, dict, bytes]]] = {}
-        self.hits: list[tuple[str, str]] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # http.server calls this name
-                url = urlparse(self.path)
-                outer.hits.append((url.path, url.query))
-                queue = outer.script.get(url.path, [(404, {}, b'{"error":"not found"}')])
-                status, headers, body = queue.pop(0) if len(queue) > 1 else queue[0]
-                self.send_response(status)
-                for k, v in headers.items():
-                    self.send_header(k, v)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-
-    def json(self, path: str, *responses):
-        self.script[path] = [(s, h, b if isinstance(b, bytes) else json.dumps(b).encode()) for s, h, b in responses]
-
-
 @pytest.fixture
 def server():
-    srv = Server()
-    srv.thread.start()
-    yield srv
-    srv.httpd.shutdown()
-    srv.httpd.server_close()
+    with ScriptedServer() as srv:
+        yield srv
 
 
 def fixture(name: str) -> dict:
